@@ -1,0 +1,1 @@
+package io.streamwatch; public class StreamwatchJob { public static void main(String[] a){} }

@@ -1,0 +1,64 @@
+package io.streamwatch.model;
+
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
+import java.util.Map;
+import java.util.Objects;
+
+/** A validated event, with the Kafka coordinates it was read from (its lineage). */
+public class Event {
+    public String eventId;
+    public String seriesKey;
+    /** Event time, epoch milliseconds. */
+    public long eventTime;
+    public double value;
+    /** Optional: who produced the event; may be null. */
+    public String source;
+    /** Optional: unit of {@link #value}; may be null. */
+    public String unit;
+    /** Optional string attributes; never null. */
+    @TypeInfo(StringMapTypeInfoFactory.class)
+    public Map<String, String> attributes = Map.of();
+
+    public String topic;
+    public int partition;
+    public long offset;
+
+    public Event() {}
+
+    public Event(String eventId, String seriesKey, long eventTime, double value) {
+        this.eventId = eventId;
+        this.seriesKey = seriesKey;
+        this.eventTime = eventTime;
+        this.value = value;
+    }
+
+    public Event withLineage(String topic, int partition, long offset) {
+        this.topic = topic;
+        this.partition = partition;
+        this.offset = offset;
+        return this;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof Event)) return false;
+        Event e = (Event) o;
+        return eventTime == e.eventTime && Double.compare(value, e.value) == 0
+                && partition == e.partition && offset == e.offset
+                && Objects.equals(eventId, e.eventId) && Objects.equals(seriesKey, e.seriesKey)
+                && Objects.equals(source, e.source) && Objects.equals(unit, e.unit)
+                && Objects.equals(attributes, e.attributes) && Objects.equals(topic, e.topic);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(eventId, seriesKey, eventTime, topic, partition, offset);
+    }
+
+    @Override
+    public String toString() {
+        return "Event{" + eventId + ", " + seriesKey + ", t=" + eventTime + ", v=" + value
+                + ", " + topic + "/" + partition + "@" + offset + "}";
+    }
+}
