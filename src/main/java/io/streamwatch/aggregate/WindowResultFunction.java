@@ -1,0 +1,80 @@
+package io.streamwatch.aggregate;
+
+import io.streamwatch.model.WindowAggregate;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
+
+/**
+ * Turns a window's accumulator into a {@link WindowAggregate} with a revision: 1 for the on-time
+ * firing, one more for each late firing within the allowed lateness.
+ *
+ * <p>Session windows merge, and Flink offers no per-window state for merging windows; there the
+ * revision is the session's event count, which also grows with every re-emission.
+ */
+public class WindowResultFunction extends ProcessWindowFunction<SeriesAccumulator, WindowAggregate, String, TimeWindow> {
+    private static final long serialVersionUID = 1L;
+    private static final ValueStateDescriptor<Integer> REVISION =
+            new ValueStateDescriptor<>("window-revision", Types.INT);
+
+    private final boolean mergingWindows;
+    private transient Counter windowsEmitted;
+    private transient Counter lateFirings;
+
+    public WindowResultFunction(boolean mergingWindows) {
+        this.mergingWindows = mergingWindows;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        windowsEmitted = getRuntimeContext().getMetricGroup().counter("windowsEmitted");
+        lateFirings = getRuntimeContext().getMetricGroup().counter("windowsUpdatedLate");
+    }
+
+    @Override
+    public void process(String seriesKey, Context ctx, Iterable<SeriesAccumulator> accumulators,
+                        Collector<WindowAggregate> out) throws Exception {
+        SeriesAccumulator acc = accumulators.iterator().next();
+        int revision;
+        if (mergingWindows) {
+            revision = (int) Math.min(Integer.MAX_VALUE, acc.count);
+        } else {
+            ValueState<Integer> state = ctx.windowState().getState(REVISION);
+            revision = state.value() == null ? 1 : state.value() + 1;
+            state.update(revision);
+            if (revision > 1) lateFirings.inc();
+        }
+        windowsEmitted.inc();
+        out.collect(toAggregate(seriesKey, ctx.window(), acc, revision));
+    }
+
+    @Override
+    public void clear(Context ctx) {
+        if (!mergingWindows) ctx.windowState().getState(REVISION).clear();
+    }
+
+    static WindowAggregate toAggregate(String seriesKey, TimeWindow window, SeriesAccumulator acc, int revision) {
+        WindowAggregate a = new WindowAggregate();
+        a.seriesKey = seriesKey;
+        a.windowStart = window.getStart();
+        a.windowEnd = window.getEnd();
+        a.count = acc.count;
+        a.sum = acc.sum;
+        a.min = acc.min;
+        a.max = acc.max;
+        a.mean = acc.mean;
+        a.stddev = acc.stddev();
+        a.firstEventTime = acc.firstEventTime;
+        a.lastEventTime = acc.lastEventTime;
+        a.p50 = acc.quantile(0.50);
+        a.p95 = acc.quantile(0.95);
+        a.p99 = acc.quantile(0.99);
+        a.revision = revision;
+        return a;
+    }
+}

@@ -1,0 +1,14 @@
+package io.streamwatch.pipeline;
+
+import io.streamwatch.model.AnomalyEvent;
+import io.streamwatch.model.DeadLetter;
+import io.streamwatch.model.LateEvent;
+import io.streamwatch.model.WindowAggregate;
+import org.apache.flink.api.connector.sink2.Sink;
+
+/** Where the pipeline's results go: JDBC in production, collecting sinks in tests. */
+public record PipelineSinks(
+        Sink<WindowAggregate> windowAggregates,
+        Sink<AnomalyEvent> anomalies,
+        Sink<DeadLetter> deadLetters,
+        Sink<LateEvent> lateEvents) {}

@@ -1,0 +1,68 @@
+package io.streamwatch.pipeline;
+
+import io.streamwatch.aggregate.SeriesAggregateFunction;
+import io.streamwatch.aggregate.WindowResultFunction;
+import io.streamwatch.config.AggregationSettings;
+import io.streamwatch.config.StreamwatchConfig;
+import io.streamwatch.dedupe.DedupeFunction;
+import io.streamwatch.model.Event;
+import io.streamwatch.model.Ingested;
+import io.streamwatch.model.WindowAggregate;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The topology, and the one seam for I/O: production wires it to Kafka and PostgreSQL, tests to
+ * in-memory sources and collecting sinks. It never builds a connector itself.
+ *
+ * <pre>
+ * ingested ─ validate-contract ─┬─ dedupe-by-event-id ─ measure-lateness ─ aggregate-windows ─┬─ detect-anomalies ─ anomalies
+ *                               └─ dead letters                                 late events ─┘└─ window aggregates
+ * </pre>
+ */
+public final class StreamwatchPipeline {
+    public static final OutputTag<Event> LATE_EVENTS = new OutputTag<>("late-events") {};
+
+    private StreamwatchPipeline() {}
+
+    /**
+     * @param ingested parsed records with event-time timestamps and watermarks already assigned
+     *     (see {@link IngestWatermarks}); the Kafka source assigns them per partition
+     */
+    public static void define(DataStream<Ingested> ingested, StreamwatchConfig config, PipelineSinks sinks) {
+        SingleOutputStreamOperator<Event> valid = ingested
+                .process(new ValidationSplitter())
+                .name("validate-contract").uid("validate-contract");
+        valid.getSideOutput(ValidationSplitter.DEAD_LETTERS)
+                .sinkTo(sinks.deadLetters()).name("dead-letters-sink").uid("dead-letters-sink");
+
+        DataStream<Event> unique = valid
+                .keyBy(DedupeFunction.scopeKey(config.dedupe().scope()), Types.STRING)
+                .process(new DedupeFunction(config.dedupe()))
+                .name("dedupe-by-event-id").uid("dedupe-by-event-id");
+
+        AggregationSettings aggregation = config.aggregation();
+        WindowAssigner<Object, TimeWindow> windows = WindowAssigners.of(aggregation);
+        long lateness = aggregation.allowedLateness().toMillis();
+        SingleOutputStreamOperator<WindowAggregate> aggregates = unique
+                .process(new LatenessMeter(windows, lateness))
+                .name("measure-lateness").uid("measure-lateness")
+                .keyBy((Event e) -> e.seriesKey, Types.STRING)
+                .window(windows)
+                .allowedLateness(aggregation.allowedLateness())
+                .sideOutputLateData(LATE_EVENTS)
+                .aggregate(new SeriesAggregateFunction(aggregation.quantileRelativeAccuracy()),
+                        new WindowResultFunction(aggregation.window() == AggregationSettings.WindowType.SESSION))
+                .name("aggregate-windows").uid("aggregate-windows");
+        aggregates.sinkTo(sinks.windowAggregates()).name("window-aggregates-sink").uid("window-aggregates-sink");
+
+        aggregates.getSideOutput(LATE_EVENTS)
+                .process(new LateEventRouter())
+                .name("route-late-events").uid("route-late-events")
+                .sinkTo(sinks.lateEvents()).name("late-events-sink").uid("late-events-sink");
+    }
+}
