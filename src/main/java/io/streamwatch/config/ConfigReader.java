@@ -67,7 +67,8 @@ final class ConfigReader {
     private void record(String key, Object value) {
         String shown = value == null ? "" : value instanceof Collection<?> c
                 ? c.stream().map(String::valueOf).collect(Collectors.joining(",")) : String.valueOf(value);
-        effective.put(key, SECRET_KEY.matcher(key).matches() && !shown.isEmpty() ? "******" : shown);
+        boolean secret = SECRET_KEY.matcher(key).matches() && !key.endsWith("-env");
+        effective.put(key, secret && !shown.isEmpty() ? "******" : shown);
     }
 
     private <T> T typed(String key, T defaultValue, String allowed, Function<String, T> parse) {
@@ -125,6 +126,7 @@ final class ConfigReader {
         Duration d = typed(key, defaultValue, allowed, s -> s.startsWith("P") || s.startsWith("p")
                 ? Duration.parse(s) : TimeUtils.parseDuration(s));
         if (d != null && d.compareTo(min) < 0) problem(key, format(d), allowed);
+        effective.put(key, d == null ? "" : format(d));
         return d;
     }
 
@@ -169,9 +171,9 @@ final class ConfigReader {
     List<Map<String, Object>> mapList(String key) {
         Object v = raw(key);
         List<Map<String, Object>> result = new ArrayList<>();
-        if (v == null) return result;
         if (!(v instanceof List<?> list)) {
-            problem(key, v, "expected a list of mappings");
+            if (v != null) problem(key, v, "expected a list of mappings");
+            record(key, result);
             return result;
         }
         for (Object item : list) {

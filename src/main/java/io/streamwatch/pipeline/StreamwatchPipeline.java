@@ -45,11 +45,20 @@ public final class StreamwatchPipeline {
                 .process(new DedupeFunction(config.dedupe()))
                 .name("dedupe-by-event-id").uid("dedupe-by-event-id");
 
-        AggregationSettings aggregation = config.aggregation();
+        SingleOutputStreamOperator<WindowAggregate> aggregates = aggregate(unique, config.aggregation());
+        aggregates.sinkTo(sinks.windowAggregates()).name("window-aggregates-sink").uid("window-aggregates-sink");
+
+        aggregates.getSideOutput(LATE_EVENTS)
+                .process(new LateEventRouter())
+                .name("route-late-events").uid("route-late-events")
+                .sinkTo(sinks.lateEvents()).name("late-events-sink").uid("late-events-sink");
+    }
+
+    /** Per-series event-time windows; late events beyond the allowed lateness go to {@link #LATE_EVENTS}. */
+    static SingleOutputStreamOperator<WindowAggregate> aggregate(DataStream<Event> events, AggregationSettings aggregation) {
         WindowAssigner<Object, TimeWindow> windows = WindowAssigners.of(aggregation);
-        long lateness = aggregation.allowedLateness().toMillis();
-        SingleOutputStreamOperator<WindowAggregate> aggregates = unique
-                .process(new LatenessMeter(windows, lateness))
+        return events
+                .process(new LatenessMeter(windows, aggregation.allowedLateness().toMillis()))
                 .name("measure-lateness").uid("measure-lateness")
                 .keyBy((Event e) -> e.seriesKey, Types.STRING)
                 .window(windows)
@@ -58,11 +67,5 @@ public final class StreamwatchPipeline {
                 .aggregate(new SeriesAggregateFunction(aggregation.quantileRelativeAccuracy()),
                         new WindowResultFunction(aggregation.window() == AggregationSettings.WindowType.SESSION))
                 .name("aggregate-windows").uid("aggregate-windows");
-        aggregates.sinkTo(sinks.windowAggregates()).name("window-aggregates-sink").uid("window-aggregates-sink");
-
-        aggregates.getSideOutput(LATE_EVENTS)
-                .process(new LateEventRouter())
-                .name("route-late-events").uid("route-late-events")
-                .sinkTo(sinks.lateEvents()).name("late-events-sink").uid("late-events-sink");
     }
 }
