@@ -17,6 +17,7 @@ import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -263,6 +264,14 @@ class DetectionFunctionTest {
         assertThat(scores()).extracting(s -> s.windowStart).containsExactly(minute(0));
         assertThat(harness.extractOutputValues()).singleElement()
                 .satisfies(e -> assertThat(e.openedWindowStart).isEqualTo(minute(3)));
+    }
+
+    @Test
+    void survivesJavaSerializationLikeWhenTheJobIsSubmitted() throws Exception {
+        DetectionFunction function = new DetectionFunction(
+                List.of(THRESHOLD, EWMA, new MadDetector(30, 10, ZScoring.DEFAULT)), SETTINGS);
+
+        assertThat(InstantiationUtil.clone(function)).isNotNull().isNotSameAs(function);
     }
 
     @Test
