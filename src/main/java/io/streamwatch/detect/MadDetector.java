@@ -1,0 +1,89 @@
+package io.streamwatch.detect;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+
+import java.util.Arrays;
+
+/**
+ * Rolling median and median absolute deviation (MAD) over the last {@code window} values. A value is
+ * scored with the robust z = |x - median| / (1.4826 * MAD), mapped by {@link ZScoring}; 1.4826 makes
+ * the MAD estimate the standard deviation of normal data, so the z means the same as for "ewma". Then
+ * the value enters the window. Outliers need no special care: up to half the window can be outliers
+ * before median and MAD move. A level shift becomes the new normal once it fills half the window.
+ */
+public final class MadDetector implements Detector<MadState> {
+
+    public static final String NAME = "mad";
+
+    /** Scales the MAD to the standard deviation for normally distributed values. */
+    static final double MAD_TO_SD = 1.4826;
+
+    private final int window;
+    private final int warmup;
+    private final ZScoring scoring;
+
+    /**
+     * @param window how many recent values the median and MAD are taken over, >= 3
+     * @param warmup observations to collect before scoring, in [3, window]
+     * @param scoring spread floor and z-to-score mapping
+     */
+    public MadDetector(int window, int warmup, ZScoring scoring) {
+        if (window < 3) {
+            throw new IllegalArgumentException("window must be >= 3, was " + window);
+        }
+        if (warmup < 3 || warmup > window) {
+            throw new IllegalArgumentException("warmup must be in [3, window=" + window + "], was " + warmup);
+        }
+        if (scoring == null) {
+            throw new IllegalArgumentException("scoring must not be null");
+        }
+        this.window = window;
+        this.warmup = warmup;
+        this.scoring = scoring;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public TypeInformation<MadState> stateType() {
+        return TypeInformation.of(MadState.class);
+    }
+
+    @Override
+    public MadState newState() {
+        MadState state = new MadState();
+        state.values = new double[window];
+        return state;
+    }
+
+    @Override
+    public Assessment assess(MadState state, long timestamp, double value) {
+        Values.requireFinite(value);
+        Assessment assessment = state.size < warmup ? Assessment.WARMING_UP : score(state, value);
+        // the buffer's own length rules, so state restored under another window size stays consistent
+        state.values[state.next] = value;
+        state.next = (state.next + 1) % state.values.length;
+        state.size = Math.min(state.size + 1, state.values.length);
+        return assessment;
+    }
+
+    private Assessment score(MadState state, double value) {
+        double[] sorted = Arrays.copyOf(state.values, state.size);
+        Arrays.sort(sorted);
+        double median = medianOfSorted(sorted);
+        for (int i = 0; i < sorted.length; i++) {
+            sorted[i] = Math.abs(sorted[i] - median);
+        }
+        Arrays.sort(sorted);
+        double spread = scoring.spread(MAD_TO_SD * medianOfSorted(sorted), median);
+        return scoring.assess(value, median, spread);
+    }
+
+    private static double medianOfSorted(double[] sorted) {
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
+    }
+}

@@ -1,0 +1,17 @@
+package io.streamwatch.detect;
+
+import org.apache.flink.types.PojoTestUtils;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Everything kept in Flink state or emitted must serialize as a POJO, never fall back to Kryo. */
+class StatePojoTest {
+
+    @ParameterizedTest
+    @ValueSource(classes = {
+            ThresholdState.class, EwmaState.class, MadState.class,
+            LifecycleState.class, SeriesState.class, DetectorScore.class})
+    void serializesAsPojoWithoutKryo(Class<?> type) {
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
+    }
+}
