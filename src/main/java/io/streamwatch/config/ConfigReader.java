@@ -30,11 +30,27 @@ final class ConfigReader {
 
     private final Map<String, Object> values;
     private final Set<String> consumed = new HashSet<>();
-    private final List<String> problems = new ArrayList<>();
-    private final Map<String, String> effective = new TreeMap<>();
+    private final List<String> problems;
+    private final Map<String, String> effective;
 
     ConfigReader(Map<String, Object> flattened) {
+        this(flattened, new ArrayList<>(), new TreeMap<>());
+    }
+
+    private ConfigReader(Map<String, Object> flattened, List<String> problems, Map<String, String> effective) {
         this.values = flattened;
+        this.problems = problems;
+        this.effective = effective;
+    }
+
+    /**
+     * A reader for one entry of a list of mappings, its keys prefixed with {@code prefix}; it
+     * reports into this reader's problems and effective configuration.
+     */
+    ConfigReader entry(String prefix, Map<String, Object> entry) {
+        Map<String, Object> prefixed = new LinkedHashMap<>();
+        flatten(entry).forEach((k, v) -> prefixed.put(prefix + "." + k, v));
+        return new ConfigReader(prefixed, problems, effective);
     }
 
     /** Flattens nested maps into dotted keys; lists and scalars are leaves. */
@@ -57,6 +73,11 @@ final class ConfigReader {
 
     void problem(String key, Object value, String allowed) {
         problems.add(key + ": " + (value == null ? "missing" : "'" + value + "' is not valid") + "; " + allowed);
+    }
+
+    /** A problem that concerns several keys together, explained in words. */
+    void problem(String key, String explanation) {
+        problems.add(key + ": " + explanation);
     }
 
     private Object raw(String key) {
@@ -167,13 +188,12 @@ final class ConfigReader {
         return result;
     }
 
-    /** A list of maps (e.g. detectors), consumed whole; each map's keys are checked by the caller. */
+    /** A list of maps (e.g. detectors); read each with {@link #entry}, which records and checks its keys. */
     List<Map<String, Object>> mapList(String key) {
         Object v = raw(key);
         List<Map<String, Object>> result = new ArrayList<>();
         if (!(v instanceof List<?> list)) {
             if (v != null) problem(key, v, "expected a list of mappings");
-            record(key, result);
             return result;
         }
         for (Object item : list) {
@@ -185,7 +205,6 @@ final class ConfigReader {
                 problem(key, item, "each entry must be a mapping of settings");
             }
         }
-        record(key, result.stream().map(Map::toString).toList());
         return result;
     }
 
@@ -209,19 +228,20 @@ final class ConfigReader {
         return effective;
     }
 
-    /** Reports unknown keys, then throws if anything was wrong. */
-    void finish(Set<String> knownKeyHints) {
+    /** Reports keys nobody asked for, with the closest known key as a hint. */
+    void reportUnknownKeys() {
         for (String key : values.keySet()) {
             if (!consumed.contains(key)) {
-                String hint = closest(key, knownKeyHints);
+                String hint = closest(key, consumed);
                 problems.add(key + ": unknown setting" + (hint == null ? "" : "; did you mean " + hint + "?"));
             }
         }
-        if (!problems.isEmpty()) throw new ConfigException(problems);
     }
 
-    Set<String> consumedKeys() {
-        return consumed;
+    /** Reports unknown keys, then throws if anything was wrong. */
+    void finish() {
+        reportUnknownKeys();
+        if (!problems.isEmpty()) throw new ConfigException(problems);
     }
 
     private static String closest(String key, Set<String> candidates) {

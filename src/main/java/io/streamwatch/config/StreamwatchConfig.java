@@ -148,7 +148,7 @@ public record StreamwatchConfig(
                 r.doubleIn("restart.backoff-multiplier", 2.0, 1.0, 100.0),
                 r.duration("restart.reset-backoff-threshold", Duration.ofHours(1), Duration.ofSeconds(1)));
 
-        r.finish(r.consumedKeys());
+        r.finish();
         return new StreamwatchConfig(jobName, parallelism, source, watermarks, contract, dedupe, aggregation,
                 detection, jdbc, checkpointing, Map.copyOf(r.effective()));
     }
@@ -209,24 +209,12 @@ public record StreamwatchConfig(
         Map<String, FieldNames> byTopic = new LinkedHashMap<>();
         List<Map<String, Object>> topicFields = r.mapList(p + "topic-fields");
         for (int i = 0; i < topicFields.size(); i++) {
-            Map<String, Object> entry = topicFields.get(i);
             String where = p + "topic-fields[" + i + "]";
-            Object topic = entry.get("topic");
-            if (topic == null) {
-                r.problem(where + ".topic", null, "each entry names the topic it applies to");
-                continue;
-            }
-            List<String> names = new ArrayList<>(defaults.all());
-            for (Map.Entry<String, Object> f : entry.entrySet()) {
-                if (f.getKey().equals("topic")) continue;
-                int idx = FieldNames.KEYS.indexOf(f.getKey());
-                if (idx < 0) {
-                    r.problem(where + "." + f.getKey(), f.getValue(), "unknown field; expected one of " + FieldNames.KEYS);
-                } else {
-                    names.set(idx, String.valueOf(f.getValue()));
-                }
-            }
-            byTopic.put(String.valueOf(topic), FieldNames.of(names));
+            ConfigReader entry = r.entry(where, topicFields.get(i));
+            String topic = entry.requiredString(where + ".topic", "the topic these field names apply to");
+            FieldNames names = readFields(entry, where + ".", defaults);
+            entry.reportUnknownKeys();
+            if (topic != null) byTopic.put(topic, names);
         }
         return new ContractSettings(
                 r.intIn(p + "max-record-bytes", d.maxRecordBytes(), 64, 64 << 20),

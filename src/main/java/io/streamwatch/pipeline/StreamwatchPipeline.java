@@ -5,6 +5,7 @@ import io.streamwatch.aggregate.WindowResultFunction;
 import io.streamwatch.config.AggregationSettings;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.dedupe.DedupeFunction;
+import io.streamwatch.detect.DetectionFunction;
 import io.streamwatch.model.Event;
 import io.streamwatch.model.Ingested;
 import io.streamwatch.model.WindowAggregate;
@@ -47,6 +48,12 @@ public final class StreamwatchPipeline {
 
         SingleOutputStreamOperator<WindowAggregate> aggregates = aggregate(unique, config.aggregation());
         aggregates.sinkTo(sinks.windowAggregates()).name("window-aggregates-sink").uid("window-aggregates-sink");
+
+        aggregates
+                .keyBy((WindowAggregate a) -> a.seriesKey, Types.STRING)
+                .process(new DetectionFunction(config.detection().detectors(), config.detection().settings()))
+                .name("detect-anomalies").uid("detect-anomalies")
+                .sinkTo(sinks.anomalies()).name("anomalies-sink").uid("anomalies-sink");
 
         aggregates.getSideOutput(LATE_EVENTS)
                 .process(new LateEventRouter())

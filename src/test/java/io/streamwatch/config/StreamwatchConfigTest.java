@@ -93,4 +93,25 @@ class StreamwatchConfigTest {
         assertThatThrownBy(() -> StreamwatchConfig.fromArgs(new String[] {"oops"}, Map.of()))
                 .hasMessageContaining("'oops' is not an option");
     }
+
+    @Test
+    void detectorsAreBuiltFromConfigAndTheirMistakesNamed() {
+        Map<String, Object> ok = Map.of("detection", Map.of("detectors", java.util.List.of(
+                Map.of("type", "threshold", "upper", 100, "margin", 10))));
+        assertThat(StreamwatchConfig.load(ok, Map.of(), Map.of()).detection().detectors())
+                .extracting(d -> d.name()).containsExactly("threshold");
+
+        Map<String, Object> bad = Map.of("detection", Map.of("detectors", java.util.List.of(
+                Map.of("type", "prophet"),
+                Map.of("type", "mad", "window", 2, "colour", "red"),
+                Map.of("type", "ewma"), Map.of("type", "ewma"),
+                Map.of("type", "threshold"))));
+        assertThatThrownBy(() -> StreamwatchConfig.load(bad, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("detection.detectors[0].type: 'prophet' is not valid; expected one of threshold, ewma, mad")
+                .hasMessageContaining("detection.detectors[1].window: '2' is not valid")
+                .hasMessageContaining("detection.detectors[1].colour: unknown setting")
+                .hasMessageContaining("detection.detectors[3].type: 'ewma' is not valid; each detector type may appear once")
+                .hasMessageContaining("detection.detectors[4]: ");
+    }
 }
