@@ -1,0 +1,33 @@
+package io.streamwatch.testutils;
+
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CollectingSinkITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @Test
+    void collectsWhatEverySubtaskReceivedAndOnlyForItsOwnInstance() throws Exception {
+        CollectingSink<Integer> sink = new CollectingSink<>();
+        CollectingSink<Integer> other = new CollectingSink<>();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+
+        env.fromData(1, 2, 3, 4, 5).rebalance().sinkTo(sink);
+        env.execute();
+
+        assertThat(sink.values()).containsExactlyInAnyOrder(1, 2, 3, 4, 5);
+        assertThat(other.values()).isEmpty();
+        sink.clear();
+        assertThat(sink.values()).isEmpty();
+    }
+}
