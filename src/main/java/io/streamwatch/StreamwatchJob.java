@@ -1,1 +1,85 @@
-package io.streamwatch; public class StreamwatchJob { public static void main(String[] a){} }
+package io.streamwatch;
+
+import io.streamwatch.config.ConfigException;
+import io.streamwatch.config.StreamwatchConfig;
+import io.streamwatch.model.Ingested;
+import io.streamwatch.pipeline.IngestWatermarks;
+import io.streamwatch.pipeline.PipelineSinks;
+import io.streamwatch.pipeline.StreamwatchPipeline;
+import io.streamwatch.sink.JdbcSettings;
+import io.streamwatch.sink.SchemaManager;
+import io.streamwatch.sink.StreamwatchSinks;
+import io.streamwatch.source.KafkaIngest;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The Streamwatch job: loads and validates configuration, prepares the database, wires Kafka and
+ * PostgreSQL to the pipeline and runs it.
+ *
+ * <pre>flink run streamwatch.jar --config conf/streamwatch.yaml [--some.key value ...]</pre>
+ */
+public final class StreamwatchJob {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamwatchJob.class);
+
+    private StreamwatchJob() {}
+
+    public static void main(String[] args) throws Exception {
+        StreamwatchConfig config;
+        try {
+            config = StreamwatchConfig.fromArgs(args, System.getenv());
+        } catch (ConfigException e) {
+            // the message lists every problem; a stack trace would only bury it
+            System.err.println(e.getMessage());
+            throw e;
+        }
+        run(config);
+    }
+
+    public static JobExecutionResult run(StreamwatchConfig config) throws Exception {
+        LOG.info("Starting {} with configuration:\n{}", config.jobName(), summary(config.effective()));
+        prepareDatabase(config);
+        StreamExecutionEnvironment env = JobEnvironment.create(config);
+        wire(env, config);
+        return env.execute(config.jobName());
+    }
+
+    /** Applies the schema migrations if configured, then refuses to go on unless the schema is complete. */
+    public static void prepareDatabase(StreamwatchConfig config) {
+        JdbcSettings jdbc = config.jdbc().settings();
+        if (config.jdbc().migrate()) {
+            int applied = SchemaManager.migrate(jdbc);
+            LOG.info("Database schema at {}: {} migration(s) applied", jdbc.redactedUrl(), applied);
+        }
+        SchemaManager.verify(jdbc);
+    }
+
+    /** Production wiring: the Kafka source and the PostgreSQL sinks around the pipeline. */
+    public static void wire(StreamExecutionEnvironment env, StreamwatchConfig config) {
+        DataStream<Ingested> ingested = env.fromSource(
+                        KafkaIngest.builder(config.source(), config.contract()).build(),
+                        IngestWatermarks.strategy(config.watermarks()), "kafka-source")
+                .uid("kafka-source");
+        StreamwatchPipeline.define(ingested, config, jdbcSinks(config.jdbc().settings()));
+    }
+
+    public static PipelineSinks jdbcSinks(JdbcSettings jdbc) {
+        return new PipelineSinks(
+                StreamwatchSinks.windowAggregates(jdbc),
+                StreamwatchSinks.anomalies(jdbc),
+                StreamwatchSinks.deadLetters(jdbc),
+                StreamwatchSinks.lateEvents(jdbc));
+    }
+
+    static String summary(Map<String, String> effective) {
+        return effective.entrySet().stream()
+                .map(e -> "  " + e.getKey() + " = " + e.getValue())
+                .collect(Collectors.joining("\n"));
+    }
+}

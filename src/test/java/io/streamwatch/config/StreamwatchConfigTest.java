@@ -69,8 +69,8 @@ class StreamwatchConfigTest {
     @Test
     void theDatabasePasswordComesOnlyFromTheNamedVariable() {
         StreamwatchConfig c = StreamwatchConfig.load(Map.of(), Map.of("sink.jdbc.password-env", "PG_PW"), Map.of("PG_PW", "pw"));
-        assertThat(c.jdbc().password()).isEqualTo("pw");
-        assertThat(c.jdbc().toString()).doesNotContain("pw,").contains("******");
+        assertThat(c.jdbc().settings().password()).isEqualTo("pw");
+        assertThat(c.jdbc().settings().toString()).doesNotContain("pw,").contains("***");
         assertThat(c.effective()).doesNotContainValue("pw");
     }
 
