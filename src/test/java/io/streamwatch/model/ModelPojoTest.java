@@ -1,0 +1,15 @@
+package io.streamwatch.model;
+
+import org.apache.flink.types.PojoTestUtils;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every record that flows between operators is a Flink POJO: nothing silently falls back to Kryo. */
+class ModelPojoTest {
+    @ParameterizedTest
+    @ValueSource(classes = {Event.class, DeadLetter.class, Ingested.class, LateEvent.class,
+            WindowAggregate.class, AnomalyEvent.class})
+    void isSerializedAsPojoWithoutKryo(Class<?> type) {
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
+    }
+}
