@@ -4,6 +4,7 @@ import io.streamwatch.detect.Detector;
 import io.streamwatch.nab.NabCorpus;
 import io.streamwatch.nab.NabEvaluation;
 import io.streamwatch.nab.NabProfile;
+import io.streamwatch.nab.NabResultFiles;
 import io.streamwatch.nab.NabScorer.ProfileResult;
 
 import java.nio.file.Path;
@@ -23,10 +24,6 @@ public final class Experiments {
         DETECTORS.put("windowedGaussian", WindowedGaussian::new);
         DETECTORS.put("ens", Ensemble::new);
         DETECTORS.put("shape", Shape::new);
-        DETECTORS.put("shapeW64", () -> new Shape(new Shape.Config(64, 8, 512, 4, 0.999, 0.98, 300)));
-        DETECTORS.put("shapeW16", () -> new Shape(new Shape.Config(16, 8, 512, 2, 0.999, 0.98, 300)));
-        DETECTORS.put("shapeM1k", () -> new Shape(new Shape.Config(32, 8, 1024, 4, 0.999, 0.98, 300)));
-        DETECTORS.put("shapeDecay", () -> new Shape(new Shape.Config(32, 8, 512, 4, 0.9995, 0.995, 300)));
         Ensemble.Config d = Ensemble.defaults();
         DETECTORS.put("ensValue", () -> new Ensemble(withEnabled(d, true, false, false)));
         DETECTORS.put("ensDiff", () -> new Ensemble(withEnabled(d, false, true, false)));
@@ -38,6 +35,20 @@ public final class Experiments {
 
     private Experiments() {}
 
+    /** {@code shape:window:segments:memory:stride:recordDecay:refractoryDecay}. */
+    static Detector<?> parseShape(String spec) {
+        String[] p = spec.split(":");
+        return new Shape(
+                new Shape.Config(
+                        Integer.parseInt(p[1]),
+                        Integer.parseInt(p[2]),
+                        Integer.parseInt(p[3]),
+                        Integer.parseInt(p[4]),
+                        Double.parseDouble(p[5]),
+                        Double.parseDouble(p[6]),
+                        300));
+    }
+
     static Ensemble.Config withEnabled(Ensemble.Config d, boolean... on) {
         return new Ensemble.Config(d.baseAlpha(), d.likelihoodAlpha(), d.shortWindow(), d.warmUp(), d.suppressDecay(), on, d.rawMode());
     }
@@ -47,7 +58,8 @@ public final class Experiments {
         NabCorpus corpus = NabCorpus.load(nab.resolve("data"), nab.resolve("labels/combined_windows.json"));
         boolean details = Boolean.getBoolean("details");
         for (String name : args) {
-            Detector<?> detector = DETECTORS.get(name).get();
+            Detector<?> detector =
+                    name.startsWith("shape:") ? parseShape(name) : DETECTORS.get(name).get();
             Map<NabProfile, ProfileResult> r = NabEvaluation.evaluate(detector, corpus);
             double ns = nanosPerPoint(detector, corpus);
             ProfileResult std = r.get(NabProfile.STANDARD);
@@ -59,6 +71,14 @@ public final class Experiments {
                     r.get(NabProfile.REWARD_LOW_FN_RATE).normalizedScore(),
                     std.threshold(),
                     ns);
+            String out = System.getProperty("out");
+            if (out != null) {
+                for (NabCorpus.Labelled l : corpus.series()) {
+                    NabResultFiles.write(
+                            Path.of(out), name.replaceAll("[^A-Za-z0-9]", ""), l.series(),
+                            NabEvaluation.detect(detector, l.series()), l.windows());
+                }
+            }
             if (details) {
                 std.fileRawScores().forEach((k, v) -> System.out.printf("    %-60s %7.3f%n", k, v));
             }

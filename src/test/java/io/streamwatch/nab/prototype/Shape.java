@@ -7,23 +7,34 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
  * Prototype: novelty of the recent shape. The last {@code window} values, averaged into
- * {@code segments} pieces, are compared with a bounded memory of past shapes; the distance to the
- * nearest one, relative to the series' observed range and to the largest such distance seen lately,
- * is the score. A refractory filter keeps only rises above the recent peak.
+ * {@code segments} pieces, are compared with a bounded memory of past shapes. The distance to the
+ * nearest one, divided by the observed range, is set against the largest such distance seen lately
+ * (a slowly decaying record): a shape farther from everything remembered than the record scores
+ * 0.5 and above. A refractory filter then passes only rises above the recent peak, so one event
+ * costs one detection, not a run of them.
  */
 public final class Shape implements Detector<Shape.State> {
 
+    /**
+     * @param window values per shape
+     * @param segments piecewise averages per shape (window must be a multiple)
+     * @param memory shapes remembered (a ring)
+     * @param stride remember every stride-th shape
+     * @param recordDecay per-point decay of the record distance
+     * @param refractoryDecay per-point decay of the peak a new score must exceed
+     * @param warmUp points scored 0 while memory and record fill
+     */
     record Config(
             int window,
             int segments,
             int memory,
             int stride,
-            double maxDecay,
-            double suppressDecay,
+            double recordDecay,
+            double refractoryDecay,
             int warmUp) {}
 
     static Config defaults() {
-        return new Config(32, 8, 512, 4, 0.999, 0.98, 300);
+        return new Config(16, 4, 512, 1, 0.999, 0.99, 300);
     }
 
     private final Config c;
@@ -33,6 +44,9 @@ public final class Shape implements Detector<Shape.State> {
     }
 
     Shape(Config c) {
+        if (c.window() % c.segments() != 0) {
+            throw new IllegalArgumentException("window must be a multiple of segments");
+        }
         this.c = c;
     }
 
@@ -93,14 +107,15 @@ public final class Shape implements Detector<Shape.State> {
             s.shape[g] = sum / per;
         }
         double range = Math.max(s.max - s.min, 1e-9);
-        // nearest stored shape; entries younger than a window overlap this one and are skipped
+        // shapes younger than a window overlap this one, so they would always match: skip them
         int skip = (w + c.stride() - 1) / c.stride();
         int usable = s.memCount - skip;
         double nearest = Double.MAX_VALUE;
         for (int e = 0; e < usable; e++) {
             int idx = Math.floorMod(s.memNext - 1 - skip - e, c.memory()) * m;
             double dist = 0;
-            for (int g = 0; g < m; g++) {
+            // early abandon: most stored shapes are farther than the best so far
+            for (int g = 0; g < m && dist < nearest; g++) {
                 double diff = s.shape[g] - s.memory[idx + g];
                 dist += diff * diff;
             }
@@ -113,13 +128,13 @@ public final class Shape implements Detector<Shape.State> {
             s.memCount = Math.min(s.memCount + 1, c.memory());
         }
         double ratio = d / (s.recordDistance + 1e-12);
-        s.recordDistance = Math.max(s.recordDistance * c.maxDecay(), d);
+        s.recordDistance = Math.max(s.recordDistance * c.recordDecay(), d);
         if (s.count <= c.warmUp()) {
             return Assessment.WARMING_UP;
         }
         double raw = Math.min(1.0, 0.5 * ratio);
         double out = raw > s.peak ? raw : 0.0;
-        s.peak = Math.max(s.peak * c.suppressDecay(), raw);
+        s.peak = Math.max(s.peak * c.refractoryDecay(), raw);
         return new Assessment(out, s.min, s.max);
     }
 }
