@@ -113,6 +113,7 @@ public record StreamwatchConfig(
 
         WatermarkSettings watermarks = new WatermarkSettings(
                 r.duration("watermarks.max-out-of-orderness", Duration.ofSeconds(5), Duration.ZERO),
+                r.duration("watermarks.step", Duration.ofSeconds(1), Duration.ofMillis(1)),
                 r.duration("watermarks.idleness", Duration.ofSeconds(30), Duration.ZERO));
 
         ContractSettings contract = readContract(r);

@@ -13,8 +13,10 @@ public final class IngestWatermarks {
     private IngestWatermarks() {}
 
     public static WatermarkStrategy<Ingested> strategy(WatermarkSettings settings) {
+        long outOfOrderness = settings.maxOutOfOrderness().toMillis();
+        long step = settings.step().toMillis();
         WatermarkStrategy<Ingested> strategy = WatermarkStrategy
-                .<Ingested>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
+                .<Ingested>forGenerator(context -> new SteppedWatermarks<>(outOfOrderness, step))
                 .withTimestampAssigner(new EventTimeAssigner());
         return settings.idleness().isZero() ? strategy : strategy.withIdleness(settings.idleness());
     }

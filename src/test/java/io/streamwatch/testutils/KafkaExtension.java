@@ -130,6 +130,9 @@ public final class KafkaExtension implements BeforeAllCallback {
                         .setDeleteOnClose(true)
                         .setConfigProp("message.max.bytes", MAX_RECORD_BYTES)
                         .setConfigProp("replica.fetch.max.bytes", MAX_RECORD_BYTES)
+                        // tests send event times from the past as record timestamps: keep them,
+                        // instead of deleting them as older than the default 7-day retention
+                        .setConfigProp("log.retention.ms", -1)
                         // consumer groups of Flink's source join at once instead of after 3 s
                         .setConfigProp("group.initial.rebalance.delay.ms", 0)
                         .build();
