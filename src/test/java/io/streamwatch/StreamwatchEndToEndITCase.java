@@ -204,6 +204,64 @@ class StreamwatchEndToEndITCase {
                 .containsExactly("s1 missingdata 5 OPEN", "s2 threshold 7 RESOLVED");
     }
 
+    @Test
+    void everyKindOfBadInputBecomesADeadLetterWithItsReasonAndTheJobKeepsRunning() throws Exception {
+        String topic = KAFKA.createTopic("malformed", 1);
+        TestDatabase db = POSTGRES.createDatabase("malformed");
+        job = start(config(topic, db, Map.of("contract.max-record-bytes", "10000")));
+
+        String ok = "\"event_id\":\"e\",\"series_key\":\"k\",\"event_time\":1714521600000";
+        String sqlKey = "x'); DROP TABLE window_aggregates; --";
+        // payload, then the error code and a phrase its message must contain
+        List<Object[]> bad = List.of(
+                new Object[] {new byte[0], "EMPTY_PAYLOAD", "no value"},
+                new Object[] {null, "EMPTY_PAYLOAD", "no value"},
+                new Object[] {("{" + ok + ",\"value\":1,\"pad\":\"" + "x".repeat(20_000) + "\"}").getBytes(StandardCharsets.UTF_8),
+                        "PAYLOAD_TOO_LARGE", "max-record-bytes"},
+                new Object[] {"{\"event_id\": oops".getBytes(StandardCharsets.UTF_8), "MALFORMED_JSON", "not valid JSON"},
+                new Object[] {("{" + ok + ",\"value\":NaN}").getBytes(StandardCharsets.UTF_8), "MALFORMED_JSON", "NaN"},
+                new Object[] {"[".repeat(5_000).getBytes(StandardCharsets.UTF_8), "MALFORMED_JSON", "nesting depth"},
+                new Object[] {new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'}, "MALFORMED_JSON", "UTF-8"},
+                new Object[] {"42".getBytes(StandardCharsets.UTF_8), "NOT_AN_OBJECT", "expected a JSON object"},
+                new Object[] {"{\"series_key\":\"k\",\"event_time\":1714521600000,\"value\":1}".getBytes(StandardCharsets.UTF_8),
+                        "MISSING_FIELD", "'event_id'"},
+                new Object[] {("{" + ok + ",\"value\":\"12\"}").getBytes(StandardCharsets.UTF_8), "WRONG_TYPE", "must be a JSON number"},
+                new Object[] {("{" + ok + ",\"value\":1" + "0".repeat(400) + "}").getBytes(StandardCharsets.UTF_8),
+                        "NON_FINITE_VALUE", "finite"},
+                new Object[] {"{\"event_id\":\"e\",\"series_key\":\"k\",\"event_time\":\"yesterday\",\"value\":1}"
+                        .getBytes(StandardCharsets.UTF_8), "INVALID_EVENT_TIME", "ISO-8601"},
+                new Object[] {jsonBytes("e", "k", Instant.now().plus(Duration.ofHours(2)).toEpochMilli(), 1),
+                        "EVENT_TIME_IN_FUTURE", "max-future-skew"},
+                new Object[] {"{\"event_id\":\"e\",\"series_key\":\"k\",\"event_time\":1714521600,\"value\":1}"
+                        .getBytes(StandardCharsets.UTF_8), "EVENT_TIME_TOO_OLD", "epoch seconds"},
+                new Object[] {jsonBytes("e", "k".repeat(300), T0, 1), "KEY_TOO_LONG", "max-key-length"},
+                new Object[] {("{" + ok + ",\"value\":1,\"attributes\":[\"a\"]}").getBytes(StandardCharsets.UTF_8),
+                        "INVALID_ATTRIBUTES", "must be an object"},
+                new Object[] {("{" + ok + ",\"value\":1,\"value\":2}").getBytes(StandardCharsets.UTF_8), "MALFORMED_JSON", "Duplicate field"});
+        Map<Long, Object[]> expected = new TreeMap<>();
+        for (Object[] b : bad) {
+            expected.put(KAFKA.produce(topic, 0, null, (byte[]) b[0], T0), b);
+        }
+        // valid events around them still flow: unknown fields are ignored, SQL-looking keys kept verbatim
+        KAFKA.produce(topic, 0, null, ("{\"event_id\":\"v1\",\"series_key\":\"" + sqlKey.replace("\"", "\\\"")
+                + "\",\"event_time\":\"2024-05-01T00:00:10Z\",\"value\":5,\"colour\":\"red\"}").getBytes(StandardCharsets.UTF_8), T0);
+        KAFKA.produce(topic, 0, null, jsonBytes("v2", "k", T0 + 5 * MINUTE, 1), T0); // moves the watermark on
+
+        Await.until("a dead letter for every bad record", WAIT, () -> db.query("SELECT 1 FROM dead_letters").size() == bad.size());
+        Await.until("the window of the SQL-looking series", WAIT,
+                () -> !db.query("SELECT 1 FROM window_aggregates WHERE series_key = ?", sqlKey).isEmpty());
+        assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+
+        for (Map<String, Object> row : db.query("SELECT kafka_offset, error_code, message, payload FROM dead_letters")) {
+            Object[] sent = expected.get((Long) row.get("kafka_offset"));
+            assertThat(row.get("error_code")).isEqualTo(sent[1]);
+            assertThat((String) row.get("message")).as((String) sent[1]).contains((String) sent[2]);
+            assertThat((byte[]) row.get("payload")).isEqualTo(sent[0] == null ? new byte[0] : sent[0]);
+        }
+        assertThat(db.query("SELECT count, sum FROM window_aggregates WHERE series_key = ?", sqlKey))
+                .containsExactly(Map.of("count", 1L, "sum", 5.0));
+    }
+
     private static String id(String series, long time) {
         return series + "-" + time;
     }
