@@ -46,6 +46,7 @@ import static io.streamwatch.alert.ReceiverStub.Answer;
 import static io.streamwatch.testutils.Events.MINUTE;
 import static io.streamwatch.testutils.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Anomalies end to end into a Slack and a PagerDuty stand-in, through the real outbox in PostgreSQL,
@@ -123,8 +124,8 @@ class AlertStageITCase {
             assertThat(db.query("SELECT alert_event_id, status, attempts, reason FROM alert_deliveries"
                     + " WHERE status <> 'sent' ORDER BY 1")).extracting(r -> r.get("alert_event_id"), r -> r.get("status"))
                     .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple(POISON + "|ewma|" + T0 + "|OPENED", "failed"),
-                            org.assertj.core.groups.Tuple.tuple(POISON + "|ewma|" + T0 + "|RESOLVED", "failed"));
+                            tuple(POISON + "|ewma|" + T0 + "|OPENED", "failed"),
+                            tuple(POISON + "|ewma|" + T0 + "|RESOLVED", "failed"));
             assertThat(db.query("SELECT DISTINCT reason FROM alert_deliveries WHERE status = 'failed'"))
                     .singleElement().satisfies(r -> assertThat((String) r.get("reason")).startsWith("rejected: HTTP 400"));
             assertThat(db.query("SELECT receiver, count(*) AS n FROM alert_deliveries GROUP BY 1 ORDER BY 1"))

@@ -14,6 +14,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import static io.streamwatch.alert.AlertFixtures.opened;
 import static io.streamwatch.alert.AlertFixtures.resolved;
 import static io.streamwatch.alert.AlertFixtures.routed;
@@ -82,8 +85,8 @@ class NotificationGateTest {
 
     @Test
     void aSilenceRecordsTheAlertAsSuppressedAndNeitherItsFiringNorItsResolveIsSent() throws Exception {
-        Silence maintenance = new Silence("maintenance", new AlertMatcher(java.util.Set.of(), java.util.Set.of(),
-                java.util.regex.Pattern.compile("a"), Map.of()), Instant.ofEpochMilli(0), Instant.ofEpochMilli(HOUR));
+        Silence maintenance = new Silence("maintenance", new AlertMatcher(Set.of(), Set.of(),
+                Pattern.compile("a"), Map.of()), Instant.ofEpochMilli(0), Instant.ofEpochMilli(HOUR));
         try (var h = harness(List.of(maintenance))) {
             h.setProcessingTime(0);
             h.processElement(routed(a, "chat"), 0);
@@ -103,7 +106,7 @@ class NotificationGateTest {
 
     @Test
     void theStormGuardHoldsBackMessagesOverTheCapAndSummarisesThemOnce() throws Exception {
-        List<AnomalyEvent> storm = java.util.stream.IntStream.range(0, 5)
+        List<AnomalyEvent> storm = IntStream.range(0, 5)
                 .mapToObj(i -> opened("s" + i, "ewma", Severity.CRITICAL, T0)).toList();
         try (var h = harness(List.of())) {
             h.setProcessingTime(0);

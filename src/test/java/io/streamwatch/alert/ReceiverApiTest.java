@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import java.util.stream.IntStream;
 import static io.streamwatch.alert.AlertFixtures.CONTEXT;
 import static io.streamwatch.alert.AlertFixtures.opened;
 import static io.streamwatch.alert.AlertFixtures.resolved;
@@ -110,7 +111,7 @@ class ReceiverApiTest {
 
     @Test
     void slackAcceptsAStormSummaryAndTheLargestGroupWeSend() throws Exception {
-        List<AlertEvent> twenty = java.util.stream.IntStream.range(0, SlackMessages.MAX_ALERTS)
+        List<AlertEvent> twenty = IntStream.range(0, SlackMessages.MAX_ALERTS)
                 .mapToObj(i -> routed(opened("series-" + "x".repeat(200) + i, "ewma", Severity.WARNING, T0), "slack"))
                 .toList();
         assertThat(send(slack, Notification.of("slack", twenty)).sent()).isTrue();
