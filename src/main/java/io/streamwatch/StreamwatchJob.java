@@ -1,5 +1,6 @@
 package io.streamwatch;
 
+import io.streamwatch.alert.JdbcAlertOutbox;
 import io.streamwatch.config.ConfigException;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.model.Ingested;
@@ -74,7 +75,8 @@ public final class StreamwatchJob {
                 StreamwatchSinks.windowAggregates(jdbc),
                 StreamwatchSinks.anomalies(jdbc),
                 StreamwatchSinks.deadLetters(jdbc),
-                StreamwatchSinks.lateEvents(jdbc));
+                StreamwatchSinks.lateEvents(jdbc),
+                new JdbcAlertOutbox(jdbc));
     }
 
     static String summary(Map<String, String> effective) {

@@ -35,6 +35,7 @@ public record StreamwatchConfig(
         DedupeSettings dedupe,
         AggregationSettings aggregation,
         DetectionConfig detection,
+        AlertingConfig alerting,
         JdbcConfig jdbc,
         CheckpointSettings checkpointing,
         Map<String, String> effective) implements Serializable {
@@ -136,6 +137,7 @@ public record StreamwatchConfig(
         }
 
         DetectionConfig detection = DetectionConfig.read(r);
+        AlertingConfig alerting = AlertingConfig.read(r, environment);
         JdbcConfig jdbc = JdbcConfig.read(r, environment);
 
         CheckpointSettings checkpointing = new CheckpointSettings(
@@ -151,7 +153,7 @@ public record StreamwatchConfig(
 
         r.finish();
         return new StreamwatchConfig(jobName, parallelism, source, watermarks, contract, dedupe, aggregation,
-                detection, jdbc, checkpointing, Map.copyOf(r.effective()));
+                detection, alerting, jdbc, checkpointing, Map.copyOf(r.effective()));
     }
 
     /** Defaults plus the given overrides, with no environment: for tests and tools. */

@@ -1,11 +1,13 @@
 package io.streamwatch.pipeline;
 
 import io.streamwatch.aggregate.SeriesAggregateFunction;
+import io.streamwatch.alert.AlertStage;
 import io.streamwatch.aggregate.WindowResultFunction;
 import io.streamwatch.config.AggregationSettings;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.dedupe.DedupeFunction;
 import io.streamwatch.detect.DetectionFunction;
+import io.streamwatch.model.AnomalyEvent;
 import io.streamwatch.model.Event;
 import io.streamwatch.model.Ingested;
 import io.streamwatch.model.WindowAggregate;
@@ -49,11 +51,12 @@ public final class StreamwatchPipeline {
         SingleOutputStreamOperator<WindowAggregate> aggregates = aggregate(unique, config.aggregation());
         aggregates.sinkTo(sinks.windowAggregates()).name("window-aggregates-sink").uid("window-aggregates-sink");
 
-        aggregates
+        SingleOutputStreamOperator<AnomalyEvent> anomalies = aggregates
                 .keyBy((WindowAggregate a) -> a.seriesKey, Types.STRING)
                 .process(new DetectionFunction(config.detection().detectors(), config.detection().settings()))
-                .name("detect-anomalies").uid("detect-anomalies")
-                .sinkTo(sinks.anomalies()).name("anomalies-sink").uid("anomalies-sink");
+                .name("detect-anomalies").uid("detect-anomalies");
+        anomalies.sinkTo(sinks.anomalies()).name("anomalies-sink").uid("anomalies-sink");
+        AlertStage.attach(anomalies, config.alerting(), sinks.alertOutbox());
 
         aggregates.getSideOutput(LATE_EVENTS)
                 .process(new LateEventRouter())

@@ -72,7 +72,7 @@ class StreamwatchPipelineITCase {
         env.setParallelism(2);
         StreamwatchPipeline.define(
                 env.fromData(input).assignTimestampsAndWatermarks(IngestWatermarks.strategy(config.watermarks())),
-                config, new PipelineSinks(aggregates, anomalies, deadLetters, lateEvents));
+                config, new PipelineSinks(aggregates, anomalies, deadLetters, lateEvents, null));
         env.execute("pipeline-itcase");
 
         assertThat(aggregates.values()).hasSize(30);
