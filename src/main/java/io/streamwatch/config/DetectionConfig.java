@@ -13,6 +13,7 @@ import io.streamwatch.detect.ZScoring;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,13 @@ public record DetectionConfig(List<Detector<?>> detectors, DetectionSettings set
 
     /** Detector types and how to build one from its settings. */
     private enum Type { THRESHOLD, EWMA, MAD }
+
+    /**
+     * The types that learn from the data, as named in the configuration: what a benchmark such as
+     * {@code streamwatch nab} can evaluate with default settings (threshold needs bounds per series).
+     */
+    public static final List<String> EVALUATED_TYPES = Arrays.stream(Type.values())
+            .filter(t -> t != Type.THRESHOLD).map(ConfigReader::configName).toList();
 
     static DetectionConfig read(ConfigReader r) {
         String p = "detection.";

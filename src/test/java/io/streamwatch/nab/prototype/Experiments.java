@@ -61,7 +61,7 @@ public final class Experiments {
             Detector<?> detector =
                     name.startsWith("shape:") ? parseShape(name) : DETECTORS.get(name).get();
             Map<NabProfile, ProfileResult> r = NabEvaluation.evaluate(detector, corpus);
-            double ns = nanosPerPoint(detector, corpus);
+            double ns = NabEvaluation.nanosPerPoint(detector, corpus);
             ProfileResult std = r.get(NabProfile.STANDARD);
             System.out.printf(
                     "| %s | %.2f | %.2f | %.2f | %.4f | %.0f |%n",
@@ -83,25 +83,5 @@ public final class Experiments {
                 std.fileRawScores().forEach((k, v) -> System.out.printf("    %-60s %7.3f%n", k, v));
             }
         }
-    }
-
-    /** Best of three timed passes over every series, after one warm-up pass. */
-    static double nanosPerPoint(Detector<?> detector, NabCorpus corpus) {
-        double best = Double.MAX_VALUE;
-        for (int run = 0; run < 4; run++) {
-            long start = System.nanoTime();
-            double sink = 0;
-            for (NabCorpus.Labelled l : corpus.series()) {
-                sink += NabEvaluation.detect(detector, l.series())[0];
-            }
-            long elapsed = System.nanoTime() - start;
-            if (run > 0) {
-                best = Math.min(best, (double) elapsed / corpus.rows());
-            }
-            if (sink < 0) {
-                throw new AssertionError();
-            }
-        }
-        return best;
     }
 }
