@@ -6,6 +6,7 @@ import io.streamwatch.detect.DetectionSettings;
 import io.streamwatch.detect.Detector;
 import io.streamwatch.detect.EwmaDetector;
 import io.streamwatch.detect.MadDetector;
+import io.streamwatch.detect.NoveltyDetector;
 import io.streamwatch.detect.ObservedField;
 import io.streamwatch.detect.SeverityThresholds;
 import io.streamwatch.detect.ThresholdDetector;
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
 public record DetectionConfig(List<Detector<?>> detectors, DetectionSettings settings) implements Serializable {
 
     /** Detector types and how to build one from its settings. */
-    private enum Type { THRESHOLD, EWMA, MAD }
+    private enum Type { THRESHOLD, EWMA, MAD, NOVELTY }
 
     /**
      * The types that learn from the data, as named in the configuration: what a benchmark such as
@@ -78,8 +79,15 @@ public record DetectionConfig(List<Detector<?>> detectors, DetectionSettings set
                     ZScoring scoring = scoring(d, where);
                     yield build(d, where, () -> new MadDetector(window, warmup, scoring));
                 }
+                case NOVELTY -> {
+                    int window = d.intIn(where + ".window", 16, 2, 1_000);
+                    int segments = d.intIn(where + ".segments", 4, 1, 1_000);
+                    int memory = d.intIn(where + ".memory", 512, 1, 10_000);
+                    int warmup = d.intIn(where + ".warmup", 300, 2, 1_000_000);
+                    yield build(d, where, () -> new NoveltyDetector(window, segments, memory, warmup));
+                }
             };
-            if (type == null) d.problem(where + ".type", null, "required: one of threshold, ewma, mad");
+            if (type == null) d.problem(where + ".type", null, "required: one of threshold, ewma, mad, novelty");
             d.reportUnknownKeys();
             if (detector != null) {
                 if (!names.add(detector.name()) || DetectionFunction.MISSING_DATA.equals(detector.name())) {
