@@ -6,6 +6,7 @@ import io.streamwatch.detect.DetectionSettings;
 import io.streamwatch.detect.Detector;
 import io.streamwatch.detect.EwmaDetector;
 import io.streamwatch.detect.MadDetector;
+import io.streamwatch.detect.NoveltyDetector;
 import io.streamwatch.detect.ObservedField;
 import io.streamwatch.detect.SeverityThresholds;
 import io.streamwatch.detect.ThresholdDetector;
@@ -13,6 +14,7 @@ import io.streamwatch.detect.ZScoring;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +25,14 @@ import java.util.function.Supplier;
 public record DetectionConfig(List<Detector<?>> detectors, DetectionSettings settings) implements Serializable {
 
     /** Detector types and how to build one from its settings. */
-    private enum Type { THRESHOLD, EWMA, MAD }
+    private enum Type { THRESHOLD, EWMA, MAD, NOVELTY }
+
+    /**
+     * The types that learn from the data, as named in the configuration: what a benchmark such as
+     * {@code streamwatch nab} can evaluate with default settings (threshold needs bounds per series).
+     */
+    public static final List<String> EVALUATED_TYPES = Arrays.stream(Type.values())
+            .filter(t -> t != Type.THRESHOLD).map(ConfigReader::configName).toList();
 
     static DetectionConfig read(ConfigReader r) {
         String p = "detection.";
@@ -31,7 +40,8 @@ public record DetectionConfig(List<Detector<?>> detectors, DetectionSettings set
         double info = r.doubleIn(p + "severity.info", 0.5, 0.0, 1.0);
         double warning = r.doubleIn(p + "severity.warning", 0.7, 0.0, 1.0);
         double critical = r.doubleIn(p + "severity.critical", 0.9, 0.0, 1.0);
-        double open = r.doubleIn(p + "open-threshold", 0.7, 0.0, 1.0);
+        // the threshold at which the default detector scored best on NAB (docs/detection-quality.md)
+        double open = r.doubleIn(p + "open-threshold", 0.6024, 0.0, 1.0);
         double resolve = r.doubleIn(p + "resolve-threshold", 0.4, 0.0, 1.0);
         int resolveAfter = r.intIn(p + "resolve-after", 3, 1, 10_000);
         int missingAfter = r.intIn(p + "missing-after-windows", 5, 0, 1_000_000);
@@ -43,7 +53,8 @@ public record DetectionConfig(List<Detector<?>> detectors, DetectionSettings set
 
         List<Map<String, Object>> specs = r.mapList(p + "detectors");
         if (specs.isEmpty()) {
-            specs = List.of(Map.of("type", "ewma"), Map.of("type", "mad"));
+            // the best detector on the NAB benchmark (docs/detection-quality.md)
+            specs = List.of(Map.of("type", "novelty"));
         }
         List<Detector<?>> detectors = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -70,8 +81,15 @@ public record DetectionConfig(List<Detector<?>> detectors, DetectionSettings set
                     ZScoring scoring = scoring(d, where);
                     yield build(d, where, () -> new MadDetector(window, warmup, scoring));
                 }
+                case NOVELTY -> {
+                    int window = d.intIn(where + ".window", 16, 2, 1_000);
+                    int segments = d.intIn(where + ".segments", 4, 1, 1_000);
+                    int memory = d.intIn(where + ".memory", 512, 1, 10_000);
+                    int warmup = d.intIn(where + ".warmup", 300, 2, 1_000_000);
+                    yield build(d, where, () -> new NoveltyDetector(window, segments, memory, warmup));
+                }
             };
-            if (type == null) d.problem(where + ".type", null, "required: one of threshold, ewma, mad");
+            if (type == null) d.problem(where + ".type", null, "required: one of threshold, ewma, mad, novelty");
             d.reportUnknownKeys();
             if (detector != null) {
                 if (!names.add(detector.name()) || DetectionFunction.MISSING_DATA.equals(detector.name())) {

@@ -72,6 +72,20 @@ public record NabSeries(
         return new NabSeries(key, millis, values, times, valueTexts);
     }
 
+    /**
+     * The timestamps made strictly increasing, as the detection operator needs them (it skips a window
+     * that does not end after the last one): a row not later than the one before it, such as the
+     * repeated timestamps in two NAB files, is placed 1 ms after it. Every evaluation path uses
+     * these, so all of them see the same times.
+     */
+    public long[] eventTimes() {
+        long[] times = timestamps.clone();
+        for (int i = 1; i < times.length; i++) {
+            times[i] = Math.max(times[i], times[i - 1] + 1);
+        }
+        return times;
+    }
+
     public int size() {
         return timestamps.length;
     }

@@ -1,11 +1,15 @@
 package io.streamwatch.nab;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamwatch.nab.NabWindows.RowWindow;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -74,5 +78,27 @@ class NabReadersTest {
         // first window starts at 2014-10-30 15:30:00, 30-minute rows from 2014-07-01 00:00:00:
         // 121 days · 48 + 31 = 5839
         assertThat(taxi.get(0).first()).isEqualTo(5839);
+    }
+
+    @Test
+    void eventTimesMoveRepeatedTimestampsOneMillisecondOn() {
+        NabSeries s = new NabSeries("c/x.csv", new long[] {1000, 2000, 2000, 1500, 5000},
+                new double[5], List.of("a", "b", "c", "d", "e"), List.of("1", "2", "3", "4", "5"));
+        assertThat(s.eventTimes()).containsExactly(1000, 2000, 2001, 2002, 5000);
+        assertThat(s.timestamps()).containsExactly(1000, 2000, 2000, 1500, 5000);
+    }
+
+    @Test
+    void theCorpusIsEveryCsvUnderTheFolderAndEachNeedsAnEntry(@TempDir Path dir) throws IOException {
+        Path data = NabTestData.fixtures().resolve("data");
+        Path windows = dir.resolve("windows.json");
+        // an entry without a data file is ignored: a folder may hold a subset of NAB
+        Files.writeString(windows, "{\"demo/tiny_series.csv\": [], \"other/absent.csv\": [[\"2014-04-01 00:00:00\", \"2014-04-01 00:05:00\"]]}");
+        NabCorpus corpus = NabCorpus.load(data, windows);
+        assertThat(corpus.series()).extracting(l -> l.series().key()).containsExactly("demo/tiny_series.csv");
+        assertThat(corpus.windowCount()).isZero();
+
+        Files.writeString(windows, "{\"other/absent.csv\": []}");
+        assertThatThrownBy(() -> NabCorpus.load(data, windows)).hasMessageContaining("demo/tiny_series.csv");
     }
 }

@@ -35,7 +35,7 @@ public final class Experiments {
 
     private Experiments() {}
 
-    /** {@code shape:window:segments:memory:stride:recordDecay:refractoryDecay}. */
+    /** {@code shape:window:segments:memory:stride:recordDecay:refractoryDecay[:warmUp]}. */
     static Detector<?> parseShape(String spec) {
         String[] p = spec.split(":");
         return new Shape(
@@ -46,7 +46,20 @@ public final class Experiments {
                         Integer.parseInt(p[4]),
                         Double.parseDouble(p[5]),
                         Double.parseDouble(p[6]),
-                        300));
+                        p.length > 7 ? Integer.parseInt(p[7]) : 300,
+                        p.length > 8 ? Integer.parseInt(p[8]) : 0,
+                        p.length > 9 ? Double.parseDouble(p[9]) : 0,
+                        p.length > 10 ? Double.parseDouble(p[10]) : 1));
+    }
+
+    /** {@code two:k:coarseWarmUp:fineOn}: default Shape, plus Shape on means of k points. */
+    static Detector<?> parseTwo(String spec) {
+        String[] p = spec.split(":");
+        int k = Integer.parseInt(p[1]);
+        Shape.Config d = Shape.defaults();
+        Shape.Config coarse = new Shape.Config(d.window(), d.segments(), d.memory(), d.stride(),
+                Double.parseDouble(p[4]), d.refractoryDecay(), Integer.parseInt(p[2]), 0, 0, 1);
+        return new TwoScale(d, coarse, k, Boolean.parseBoolean(p[3]));
     }
 
     static Ensemble.Config withEnabled(Ensemble.Config d, boolean... on) {
@@ -59,9 +72,11 @@ public final class Experiments {
         boolean details = Boolean.getBoolean("details");
         for (String name : args) {
             Detector<?> detector =
-                    name.startsWith("shape:") ? parseShape(name) : DETECTORS.get(name).get();
+                    name.startsWith("shape:") ? parseShape(name)
+                    : name.startsWith("two:") ? parseTwo(name)
+                    : DETECTORS.get(name).get();
             Map<NabProfile, ProfileResult> r = NabEvaluation.evaluate(detector, corpus);
-            double ns = nanosPerPoint(detector, corpus);
+            double ns = Boolean.parseBoolean(System.getProperty("timing", "true")) ? NabEvaluation.nanosPerPoint(detector, corpus) : 0;
             ProfileResult std = r.get(NabProfile.STANDARD);
             System.out.printf(
                     "| %s | %.2f | %.2f | %.2f | %.4f | %.0f |%n",
@@ -80,28 +95,27 @@ public final class Experiments {
                 }
             }
             if (details) {
-                std.fileRawScores().forEach((k, v) -> System.out.printf("    %-60s %7.3f%n", k, v));
+                for (NabCorpus.Labelled l : corpus.series()) {
+                    double[] scores = NabEvaluation.detect(detector, l.series());
+                    StringBuilder where = new StringBuilder();
+                    int fp = 0;
+                    int start = io.streamwatch.nab.NabScorer.probation(scores.length);
+                    for (int i = start; i < scores.length; i++) {
+                        int row = i;
+                        boolean in = l.windows().stream().anyMatch(w -> w.first() <= row && row <= w.last());
+                        if (scores[i] >= std.threshold()) {
+                            if (in) {
+                                where.append(' ').append(i);
+                            } else {
+                                fp++;
+                            }
+                        }
+                    }
+                    System.out.printf("    %-55s %7.3f fp=%d windows=%s hits:%s%n", l.series().key(),
+                            std.fileRawScores().get(l.series().key()), fp,
+                            l.windows().stream().map(w -> w.first() + "-" + w.last()).toList(), where);
+                }
             }
         }
-    }
-
-    /** Best of three timed passes over every series, after one warm-up pass. */
-    static double nanosPerPoint(Detector<?> detector, NabCorpus corpus) {
-        double best = Double.MAX_VALUE;
-        for (int run = 0; run < 4; run++) {
-            long start = System.nanoTime();
-            double sink = 0;
-            for (NabCorpus.Labelled l : corpus.series()) {
-                sink += NabEvaluation.detect(detector, l.series())[0];
-            }
-            long elapsed = System.nanoTime() - start;
-            if (run > 0) {
-                best = Math.min(best, (double) elapsed / corpus.rows());
-            }
-            if (sink < 0) {
-                throw new AssertionError();
-            }
-        }
-        return best;
     }
 }

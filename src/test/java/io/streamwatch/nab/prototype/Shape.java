@@ -31,10 +31,13 @@ public final class Shape implements Detector<Shape.State> {
             int stride,
             double recordDecay,
             double refractoryDecay,
-            int warmUp) {}
+            int warmUp,
+            int minMemory,
+            double extremeGain,
+            double envelopeDecay) {}
 
     static Config defaults() {
-        return new Config(16, 4, 512, 1, 0.999, 0.99, 300);
+        return new Config(16, 4, 512, 1, 0.999, 0.99, 300, 0, 0, 1);
     }
 
     private final Config c;
@@ -61,6 +64,8 @@ public final class Shape implements Detector<Shape.State> {
         public double recordDistance;
         public double peak;
         public double[] shape;
+        public double hi;
+        public double lo;
     }
 
     @Override
@@ -89,8 +94,15 @@ public final class Shape implements Detector<Shape.State> {
         if (s.count == 0) {
             s.min = x;
             s.max = x;
+            s.hi = x;
+            s.lo = x;
         }
         s.recent[(int) (s.count % w)] = x;
+        // how far beyond everything seen so far, in units of the range seen so far
+        double excess = Math.max(0, Math.max(x - s.hi, s.lo - x)) / Math.max(s.hi - s.lo, 1e-9);
+        double shrink = (s.hi - s.lo) * (1 - c.envelopeDecay()) / 2;
+        s.hi = Math.max(x, s.hi - shrink);
+        s.lo = Math.min(x, s.lo + shrink);
         s.min = Math.min(s.min, x);
         s.max = Math.max(s.max, x);
         s.count++;
@@ -128,11 +140,13 @@ public final class Shape implements Detector<Shape.State> {
             s.memCount = Math.min(s.memCount + 1, c.memory());
         }
         double ratio = d / (s.recordDistance + 1e-12);
-        s.recordDistance = Math.max(s.recordDistance * c.recordDecay(), d);
+        if (usable >= c.minMemory()) {
+            s.recordDistance = Math.max(s.recordDistance * c.recordDecay(), d);
+        }
         if (s.count <= c.warmUp()) {
             return Assessment.WARMING_UP;
         }
-        double raw = Math.min(1.0, 0.5 * ratio);
+        double raw = Math.min(1.0, Math.max(0.5 * ratio, excess > 0 && c.extremeGain() > 0 ? 0.5 + c.extremeGain() * excess : 0));
         double out = raw > s.peak ? raw : 0.0;
         s.peak = Math.max(s.peak * c.refractoryDecay(), raw);
         return new Assessment(out, s.min, s.max);
