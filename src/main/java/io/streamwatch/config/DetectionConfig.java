@@ -15,6 +15,7 @@ import io.streamwatch.detect.ZScoring;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,16 +41,11 @@ public record DetectionConfig(List<Detector<?>> detectors, DetectionSettings set
         double info = r.doubleIn(p + "severity.info", 0.5, 0.0, 1.0);
         double warning = r.doubleIn(p + "severity.warning", 0.7, 0.0, 1.0);
         double critical = r.doubleIn(p + "severity.critical", 0.9, 0.0, 1.0);
-        // the threshold at which the default detector scored best on NAB (docs/detection-quality.md)
-        double open = r.doubleIn(p + "open-threshold", 0.6024, 0.0, 1.0);
+        double open = r.doubleIn(p + "open-threshold", 0.7, 0.0, 1.0);
         double resolve = r.doubleIn(p + "resolve-threshold", 0.4, 0.0, 1.0);
         int resolveAfter = r.intIn(p + "resolve-after", 3, 1, 10_000);
         int missingAfter = r.intIn(p + "missing-after-windows", 5, 0, 1_000_000);
         int retireAfter = r.intIn(p + "retire-after-windows", 1_440, 1, 10_000_000);
-
-        DetectionSettings settings = build(r, p + "severity", () -> new DetectionSettings(field,
-                new SeverityThresholds(info, warning, critical),
-                new AnomalyLifecycle(open, resolve, resolveAfter), missingAfter, retireAfter));
 
         List<Map<String, Object>> specs = r.mapList(p + "detectors");
         if (specs.isEmpty()) {
@@ -57,6 +53,7 @@ public record DetectionConfig(List<Detector<?>> detectors, DetectionSettings set
             specs = List.of(Map.of("type", "novelty"));
         }
         List<Detector<?>> detectors = new ArrayList<>();
+        Map<String, Double> openThresholds = new HashMap<>();
         Set<String> names = new HashSet<>();
         for (int i = 0; i < specs.size(); i++) {
             String where = p + "detectors[" + i + "]";
@@ -89,6 +86,12 @@ public record DetectionConfig(List<Detector<?>> detectors, DetectionSettings set
                     yield build(d, where, () -> new NoveltyDetector(window, segments, memory, warmup));
                 }
             };
+            // novelty's default is the threshold at which it scored best on NAB (docs/detection-quality.md)
+            double ownOpen = d.doubleIn(where + ".open-threshold", type == Type.NOVELTY ? 0.6024 : open, 0.0, 1.0);
+            if (ownOpen < info || ownOpen <= resolve) {
+                d.problem(where + ".open-threshold", ownOpen, "must be at least detection.severity.info (" + info
+                        + ") and above detection.resolve-threshold (" + resolve + ")");
+            }
             if (type == null) d.problem(where + ".type", null, "required: one of threshold, ewma, mad, novelty");
             d.reportUnknownKeys();
             if (detector != null) {
@@ -97,8 +100,12 @@ public record DetectionConfig(List<Detector<?>> detectors, DetectionSettings set
                             "each detector type may appear once (its name '" + detector.name() + "' keys its state)");
                 }
                 detectors.add(detector);
+                openThresholds.put(detector.name(), ownOpen);
             }
         }
+        DetectionSettings settings = build(r, p + "severity", () -> new DetectionSettings(field,
+                new SeverityThresholds(info, warning, critical),
+                new AnomalyLifecycle(open, resolve, resolveAfter), missingAfter, retireAfter, openThresholds));
         return new DetectionConfig(List.copyOf(detectors), settings);
     }
 

@@ -96,7 +96,7 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
         missingDataState = context.getState(lifecycleDescriptor(MISSING_DATA));
         slots = new ArrayList<>(detectors.size());
         for (Detector<?> detector : detectors) {
-            slots.add(Slot.of(detector, context));
+            slots.add(Slot.of(detector, context, settings.lifecycleFor(detector.name())));
         }
         anomaliesOpened = context.getMetricGroup().counter("anomaliesOpened");
         anomaliesResolved = context.getMetricGroup().counter("anomaliesResolved");
@@ -164,7 +164,7 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
         // read before observe(): resolving resets them
         long openedWindowStart = lifecycle.openedWindowStart;
         double openedScore = lifecycle.openedScore;
-        switch (settings.lifecycle().observe(lifecycle, aggregate.windowStart, assessment.score())) {
+        switch (slot.rules.observe(lifecycle, aggregate.windowStart, assessment.score())) {
             case OPENED -> emit(out, anomaly(AnomalyEvent.Kind.OPENED, key, name, aggregate.windowStart,
                     aggregate.windowStart, aggregate.windowEnd, assessment, assessment.score(), observed,
                     String.format(Locale.ROOT, "%s %s outside expected [%s, %s]", fieldName(),
@@ -173,7 +173,7 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
             case RESOLVED -> emit(out, anomaly(AnomalyEvent.Kind.RESOLVED, key, name, openedWindowStart,
                     aggregate.windowStart, aggregate.windowEnd, assessment, openedScore, observed,
                     String.format(Locale.ROOT, "%s %s, normal again for %d windows; expected [%s, %s]",
-                            fieldName(), number(observed), settings.lifecycle().resolveAfter(),
+                            fieldName(), number(observed), slot.rules.resolveAfter(),
                             number(assessment.expectedLow()), number(assessment.expectedHigh()))));
             case NONE -> { }
         }
@@ -294,16 +294,18 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
         final Detector<S> detector;
         final ValueState<S> state;
         final ValueState<LifecycleState> lifecycle;
+        final AnomalyLifecycle rules;
 
-        private Slot(Detector<S> detector, RuntimeContext context) {
+        private Slot(Detector<S> detector, RuntimeContext context, AnomalyLifecycle rules) {
             this.detector = detector;
+            this.rules = rules;
             this.state = context.getState(
                     new ValueStateDescriptor<>("detector-" + detector.name(), detector.stateType()));
             this.lifecycle = context.getState(lifecycleDescriptor(detector.name()));
         }
 
-        static <S> Slot<S> of(Detector<S> detector, RuntimeContext context) {
-            return new Slot<>(detector, context);
+        static <S> Slot<S> of(Detector<S> detector, RuntimeContext context, AnomalyLifecycle rules) {
+            return new Slot<>(detector, context, rules);
         }
 
         Assessment assess(long timestamp, double value) throws IOException {

@@ -114,4 +114,20 @@ class StreamwatchConfigTest {
                 .hasMessageContaining("detection.detectors[3].type: 'ewma' is not valid; each detector type may appear once")
                 .hasMessageContaining("detection.detectors[4]: ");
     }
+
+    @Test
+    void eachDetectorOpensAtItsOwnThresholdOrTheSharedOne() {
+        Map<String, Object> tree = Map.of("detection", Map.of("open-threshold", 0.8, "detectors", java.util.List.of(
+                Map.of("type", "novelty"), Map.of("type", "ewma"), Map.of("type", "mad", "open-threshold", 0.65))));
+        var settings = StreamwatchConfig.load(tree, Map.of(), Map.of()).detection().settings();
+        assertThat(settings.lifecycleFor("novelty").openThreshold()).isEqualTo(0.6024);
+        assertThat(settings.lifecycleFor("ewma").openThreshold()).isEqualTo(0.8);
+        assertThat(settings.lifecycleFor("mad").openThreshold()).isEqualTo(0.65);
+        assertThat(settings.lifecycleFor("mad").resolveThreshold()).isEqualTo(settings.lifecycle().resolveThreshold());
+
+        Map<String, Object> tooLow = Map.of("detection", Map.of("detectors", java.util.List.of(
+                Map.of("type", "ewma", "open-threshold", 0.3))));
+        assertThatThrownBy(() -> StreamwatchConfig.load(tooLow, Map.of(), Map.of()))
+                .hasMessageContaining("detection.detectors[0].open-threshold: '0.3' is not valid; must be at least detection.severity.info (0.5)");
+    }
 }

@@ -17,6 +17,6 @@ class DefaultDetectorTest {
         var detection = StreamwatchConfig.defaults(Map.of()).detection();
         assertThat(detection.detectors()).extracting(d -> d.name()).containsExactly(NoveltyDetector.NAME);
         // standard profile's optimal threshold in docs/detection-quality.md
-        assertThat(detection.settings().lifecycle().openThreshold()).isEqualTo(0.6024);
+        assertThat(detection.settings().lifecycleFor("novelty").openThreshold()).isEqualTo(0.6024);
     }
 }

@@ -1,0 +1,137 @@
+package io.streamwatch.bench;
+
+import io.streamwatch.JobEnvironment;
+import io.streamwatch.config.ContractSettings;
+import io.streamwatch.config.StreamwatchConfig;
+import io.streamwatch.model.Ingested;
+import io.streamwatch.pipeline.IngestWatermarks;
+import io.streamwatch.pipeline.PipelineSinks;
+import io.streamwatch.pipeline.StreamwatchPipeline;
+import io.streamwatch.serde.EventParser;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+import static io.streamwatch.testutils.Events.T0;
+
+/**
+ * Throughput figures, printed, not asserted: {@code mvn verify -Pbenchmark}. Results and the
+ * machine they came from are recorded in docs/benchmarks.md.
+ */
+class PipelineBenchmark {
+    private static final int SERIES = 1_000;
+    private static final long PIPELINE_RECORDS = Long.getLong("bench.records", 2_000_000L);
+    private static final int PARSE_RECORDS = 200_000;
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir
+    Path checkpoints;
+
+    /**
+     * Record i: series i mod 1000, one event per millisecond of event time overall (so each series
+     * reports once a second and a one-minute window holds 60 events), about 1 % repeated ids and
+     * 0.5 % malformed records, as JSON bytes the way Kafka would hand them over.
+     */
+    static byte[] record(long i) {
+        if (i % 200 == 7) return "{\"event_id\":".getBytes(StandardCharsets.UTF_8);
+        long id = i % 100 == 3 ? i - 1 : i;
+        return String.format(Locale.ROOT,
+                "{\"event_id\":\"e-%d\",\"series_key\":\"host-%d.cpu\",\"event_time\":%d,\"value\":%.3f,"
+                        + "\"source\":\"agent\",\"unit\":\"percent\",\"attributes\":{\"dc\":\"eu-1\"}}",
+                id, id % SERIES, T0 + id, 50 + 20 * Math.sin(id / 5_000.0)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void contractParsing() {
+        EventParser parser = new EventParser(ContractSettings.defaults());
+        byte[][] records = new byte[PARSE_RECORDS][];
+        for (int i = 0; i < PARSE_RECORDS; i++) records[i] = record(i);
+        long now = System.currentTimeMillis();
+        long best = Long.MAX_VALUE;
+        int valid = 0;
+        for (int round = 0; round < 7; round++) {
+            long start = System.nanoTime();
+            valid = 0;
+            for (int i = 0; i < PARSE_RECORDS; i++) {
+                if (parser.parse("events", 0, i, now, records[i], now).isValid()) valid++;
+            }
+            best = Math.min(best, System.nanoTime() - start);
+        }
+        double nsPerRecord = (double) best / PARSE_RECORDS;
+        report("contract parsing (one thread, best of 7 rounds of %,d records, %,d valid)%n"
+                        + "  %,.0f ns/record = %,.0f records/s",
+                PARSE_RECORDS, valid, nsPerRecord, 1e9 / nsPerRecord);
+    }
+
+    @Test
+    void wholePipeline() throws Exception {
+        StreamwatchConfig config = StreamwatchConfig.defaults(Map.of(
+                "checkpointing.dir", checkpoints.toUri().toString(),
+                "checkpointing.interval", "10s"));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobEnvironment.configure(env, config);
+        if (System.getProperty("bench.backend") != null) {
+            env.configure(new org.apache.flink.configuration.Configuration().set(
+                    org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND, System.getProperty("bench.backend")));
+        }
+        env.setParallelism(2);
+        StreamwatchPipeline.define(
+                env.fromSequence(0, PIPELINE_RECORDS - 1)
+                        .map(new ParseLikeKafka(config.contract())).name("generate-and-parse")
+                        .assignTimestampsAndWatermarks(IngestWatermarks.strategy(config.watermarks())),
+                config,
+                new PipelineSinks(new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(), null));
+
+        long start = System.nanoTime();
+        env.execute("benchmark");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        report("whole pipeline (MiniCluster, parallelism 2, RocksDB, exactly-once checkpoints every 10 s,"
+                        + " %,d series, tumbling 1 min windows, ewma + mad detectors, discarding sinks)%n"
+                        + "  %,d records in %.1f s (job start included) = %,.0f records/s",
+                SERIES, PIPELINE_RECORDS, seconds, PIPELINE_RECORDS / seconds);
+    }
+
+    /** What the Kafka deserializer does with each record, here fed from a number sequence. */
+    static final class ParseLikeKafka implements MapFunction<Long, Ingested> {
+        private final EventParser parser;
+
+        ParseLikeKafka(ContractSettings contract) {
+            this.parser = new EventParser(contract);
+        }
+
+        @Override
+        public Ingested map(Long i) {
+            long now = System.currentTimeMillis();
+            return parser.parse("events", (int) (i % 2), i, now, record(i), now);
+        }
+    }
+
+    private static void report(String format, Object... args) {
+        System.out.printf("%nBENCHMARK %s (%d cores, Java %s)%n" + format + "%n%n",
+                prepend(PipelineBenchmark.class.getSimpleName(), Runtime.getRuntime().availableProcessors(),
+                        System.getProperty("java.version"), args));
+    }
+
+    private static Object[] prepend(Object a, Object b, Object c, Object[] rest) {
+        Object[] all = new Object[rest.length + 3];
+        all[0] = a;
+        all[1] = b;
+        all[2] = c;
+        System.arraycopy(rest, 0, all, 3, rest.length);
+        return all;
+    }
+}
