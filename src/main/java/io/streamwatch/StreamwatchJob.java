@@ -17,6 +17,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -58,7 +59,7 @@ public final class StreamwatchJob {
             int applied = SchemaManager.migrate(jdbc);
             LOG.info("Database schema at {}: {} migration(s) applied", jdbc.redactedUrl(), applied);
         }
-        SchemaManager.verify(jdbc);
+        SchemaManager.verify(jdbc, List.of(JdbcAlertOutbox.TABLE));
     }
 
     /** Production wiring: the Kafka source and the PostgreSQL sinks around the pipeline. */

@@ -1,6 +1,7 @@
 package io.streamwatch.alert;
 
 import io.streamwatch.sink.JdbcSettings;
+import io.streamwatch.sink.SinkTable;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
@@ -14,6 +15,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Locale;
@@ -27,6 +29,11 @@ import java.util.Set;
  * order leave the latest state.
  */
 public final class JdbcAlertOutbox implements AlertOutbox {
+
+    /** What the outbox needs of its table, for the job's preflight check. */
+    public static final SinkTable TABLE = new SinkTable("alert_deliveries", List.of("alert_event_id", "receiver"),
+            List.of("anomaly_id", "series_key", "detector", "event_kind", "severity", "status", "attempts",
+                    "reason", "first_seen_at", "sent_at"), "updated_at");
 
     static final String UPSERT = "INSERT INTO alert_deliveries (alert_event_id, receiver, anomaly_id, series_key,"
             + " detector, event_kind, severity, status, attempts, reason, first_seen_at, sent_at, updated_at)"

@@ -62,11 +62,19 @@ public final class SchemaManager {
      * @throws SchemaException listing everything missing, or if the database is unreachable
      */
     public static void verify(JdbcSettings settings) {
+        verify(settings, List.of());
+    }
+
+    /** As {@link #verify(JdbcSettings)}, also checking tables that other writers of the job use. */
+    public static void verify(JdbcSettings settings, List<SinkTable> otherTables) {
+        List<SinkTable> tables = new ArrayList<>();
+        SinkStatements.ALL.forEach(statement -> tables.add(statement.table()));
+        tables.addAll(otherTables);
         List<String> problems;
         String schema;
         try (Connection connection = connect(settings)) {
             schema = currentSchema(connection);
-            problems = problems(connection);
+            problems = problems(connection, tables);
         } catch (SQLException e) {
             throw unreachable(settings, e);
         }
@@ -77,7 +85,7 @@ public final class SchemaManager {
         }
     }
 
-    private static List<String> problems(Connection connection) throws SQLException {
+    private static List<String> problems(Connection connection, List<SinkTable> tables) throws SQLException {
         Map<String, Set<String>> columns = new HashMap<>();
         forEachRow(connection, "SELECT table_name, column_name FROM information_schema.columns"
                         + " WHERE table_schema = current_schema()",
@@ -97,8 +105,7 @@ public final class SchemaManager {
                         .add(Set.of((String[]) row.getArray(2).getArray())));
 
         List<String> problems = new ArrayList<>();
-        for (SinkStatements.SinkStatement<?> statement : SinkStatements.ALL) {
-            SinkTable table = statement.table();
+        for (SinkTable table : tables) {
             Set<String> present = columns.get(table.name());
             if (present == null) {
                 problems.add("table " + table.name() + " is missing");

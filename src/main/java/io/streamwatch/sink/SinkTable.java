@@ -8,8 +8,9 @@ import java.util.stream.Stream;
  * A table as one sink statement sees it: the natural key its upsert conflicts on, the columns it
  * binds (key first, in bind order) and the column it stamps with the database's now(). The
  * statements are generated from it and the preflight check reads it, so they cannot drift apart.
+ * Writers outside this package declare their tables with it so that the preflight covers them too.
  */
-record SinkTable(String name, List<String> key, List<String> values, String stamp) {
+public record SinkTable(String name, List<String> key, List<String> values, String stamp) {
 
     /** Every column the statement names. */
     List<String> columns() {

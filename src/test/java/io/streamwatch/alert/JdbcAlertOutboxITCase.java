@@ -52,6 +52,19 @@ class JdbcAlertOutboxITCase {
         }
     }
 
+    @Test
+    void theJobsPreflightCoversTheOutboxTable() {
+        TestDatabase db = POSTGRES.createDatabase("outbox_preflight");
+        JdbcSettings settings = JdbcSettings.of(db.url(), db.user(), db.password());
+        SchemaManager.migrate(settings);
+        SchemaManager.verify(settings, java.util.List.of(JdbcAlertOutbox.TABLE));
+
+        db.execute("ALTER TABLE alert_deliveries DROP CONSTRAINT alert_deliveries_pkey");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> SchemaManager.verify(settings, java.util.List.of(JdbcAlertOutbox.TABLE)))
+                .hasMessageContaining("table alert_deliveries lacks a unique constraint on (alert_event_id, receiver)");
+    }
+
     private static void upsert(TestDatabase db, AlertDelivery... rows) throws Exception {
         try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(JdbcAlertOutbox.UPSERT)) {
             for (AlertDelivery row : rows) {
