@@ -48,6 +48,9 @@ public final class LocalFlink implements AutoCloseable {
         flink.set(RestOptions.ADDRESS, "localhost");
         flink.set(RestOptions.BIND_ADDRESS, "localhost");
         flink.set(RestOptions.PORT, webPort);
+        String logFile = System.getProperty(Launcher.LOG_FILE_PROPERTY);
+        // the web UI's "Logs" tab shows the launcher's log file
+        if (logFile != null) flink.setString("web.log.path", logFile);
         LocalMetrics.Board metrics = LocalMetrics.attach(flink);
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(flink)

@@ -32,9 +32,9 @@ public final class LocalKafka implements AutoCloseable {
                 // the demo replays event times from hours ago as record timestamps: keep them
                 .setConfigProp("log.retention.ms", -1)
                 // one broker: the internal topics cannot have the default three replicas
-                .setConfigProp("offsets.topic.replication.factor", 1)
-                .setConfigProp("transaction.state.log.replication.factor", 1)
-                .setConfigProp("transaction.state.log.min.isr", 1)
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
                 // Flink's consumer group joins at once instead of after 3 s
                 .setConfigProp("group.initial.rebalance.delay.ms", 0)
                 .build();
