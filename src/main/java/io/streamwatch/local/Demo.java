@@ -1,0 +1,157 @@
+package io.streamwatch.local;
+
+import io.streamwatch.config.StreamwatchConfig;
+import io.streamwatch.local.Options.Flag;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code ./streamwatch demo}: a real Kafka broker, a real PostgreSQL and the job in a local Flink
+ * cluster, fed by the generator; a live status line; at the end a summary whose counts reconcile.
+ *
+ * <p>The end is ordered so that the counts are final before they are read: the generator stops and
+ * Kafka acknowledges all it sent; the job reads up to the topic's end offsets; then it stops with a
+ * savepoint that first advances event time to the end ({@code --drain}), so every window fires and
+ * every sink flushes; only then are the metrics and tables counted.
+ */
+final class Demo {
+    static final Options OPTIONS = new Options("demo", "[flags]",
+            "Starts a Kafka broker and a PostgreSQL on free ports (data in --data), runs the job in a local Flink\n"
+                    + "cluster with the web UI, feeds it synthetic events with injected anomalies, and at the end\n"
+                    + "prints a summary: counts that reconcile, and injected against detected anomalies.",
+            false, GeneratorFlags.with(
+                    new Flag("data", "DIR", "local-data", "folder for PostgreSQL, Kafka, checkpoints, logs and each run's results"),
+                    new Flag("fresh", null, null, "delete what earlier runs left in --data first (else PostgreSQL's data is kept)"),
+                    new Flag("web-port", "PORT", "8081", "port of the Flink web UI (0 = any free port)"),
+                    new Flag("config", "FILE", "conf/local.yaml", "the job's settings (keys as in conf/streamwatch.yaml)")));
+
+    private static final String PASSWORD_ENV = "STREAMWATCH_LOCAL_DB_PASSWORD";
+    private static final Duration READ_ALL_TIMEOUT = Duration.ofMinutes(2);
+
+    private Demo() {}
+
+    static Summary run(Options.Parsed p, Console console, StopSignal stop) throws Exception {
+        DataDir data = DataDir.open(p.path("data"), p.bool("fresh"));
+        String runId = DataDir.newRunId();
+        Path runDir = data.run(runId);
+        int webPort = p.integer("web-port", 0);
+        Map<String, Object> jobSettings = StreamwatchConfig.readYaml(p.path("config"));
+        // settings and flags are checked before anything starts: a mistake costs one line, not a minute
+        StreamwatchConfig checked = config(jobSettings, "localhost:9092", "events", "jdbc:postgresql://localhost/demo", data);
+        Generator.Settings traffic = GeneratorFlags.settings(p, checked.aggregation().size(), checked.aggregation().allowedLateness());
+        List<Generator.Recorded> recorded = GeneratorFlags.recorded(p);
+
+        console.println("Starting PostgreSQL and Kafka (data in " + data.root() + ") ...");
+        try (LocalPostgres postgres = LocalPostgres.start(data.postgres());
+             LocalKafka kafka = LocalKafka.start(data.kafka());
+             LocalFlink flink = LocalFlink.start(webPort)) {
+            String jdbcUrl = postgres.createDatabase(runId);
+            String topic = "events-" + runId;
+            StreamwatchConfig config = config(jobSettings, kafka.bootstrapServers(), topic, jdbcUrl, data);
+            try (KafkaTraffic out = KafkaTraffic.open(kafka.bootstrapServers(), topic, traffic.partitions())) {
+                flink.submit(config);
+                // the clock starts now: started earlier, its first tick would carry the start-up's worth of events at once
+                TrafficLoop.EventClock clock = TrafficLoop.EventClock.startingBehind(GeneratorFlags.backfill(p), GeneratorFlags.speed(p));
+                Generator generator = GeneratorFlags.generator(p, traffic, recorded, clock);
+                console.println("Flink web UI: " + flink.webUi() + "  (job running; Kafka " + kafka.bootstrapServers()
+                        + ", PostgreSQL " + jdbcUrl + ")");
+                AnomalyFeed alerts = new AnomalyFeed(jdbcUrl, LocalPostgres.USER, console);
+                Status status = new Status(flink.metrics(), generator, clock.wallStart());
+                TrafficLoop.run(generator, out, clock, p.duration("duration"), stop, () -> {
+                    console.status(status.line());
+                    alerts.poll();
+                });
+                console.endStatus();
+                out.flush();
+                long produced = out.endOffsets();
+                console.println("Generator stopped; waiting for the job to read all " + produced + " records, then draining it ...");
+                awaitRead(flink.metrics(), produced);
+                flink.drain(data.savepoints());
+                alerts.poll();
+                Summary summary = summarize(runId, Duration.ofMillis(System.currentTimeMillis() - clock.wallStart()),
+                        generator, produced, flink.metrics(), jdbcUrl, new Summary.Where(flink.webUi().toString(),
+                                kafka.bootstrapServers(), topic, jdbcUrl, LocalPostgres.USER, runDir.toString(),
+                                data.logFile().toString()));
+                Files.writeString(runDir.resolve("truth.csv"), generator.truthCsv());
+                Files.writeString(runDir.resolve("summary.txt"), summary.render());
+                return summary;
+            }
+        }
+    }
+
+    /** The job settings file, with the local broker, topic, database and folders filled in. */
+    static StreamwatchConfig config(Map<String, Object> settings, String bootstrapServers, String topic, String jdbcUrl,
+                                    DataDir data) {
+        Map<String, String> local = new LinkedHashMap<>();
+        local.put("source.kafka.bootstrap-servers", bootstrapServers);
+        local.put("source.kafka.topics", topic);
+        local.put("source.kafka.group-id", topic);
+        local.put("source.kafka.starting-offsets", "earliest");
+        local.put("sink.jdbc.url", jdbcUrl);
+        local.put("sink.jdbc.user", LocalPostgres.USER);
+        local.put("sink.jdbc.password-env", PASSWORD_ENV);
+        local.put("checkpointing.dir", data.checkpoints().toUri().toString());
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.put(PASSWORD_ENV, "");
+        return StreamwatchConfig.load(settings, local, environment);
+    }
+
+    /** Waits until the job has read every record in the topic: only then can a drain close the count. */
+    private static void awaitRead(LocalMetrics.Board metrics, long produced) throws InterruptedException {
+        long deadline = System.nanoTime() + READ_ALL_TIMEOUT.toNanos();
+        while (metrics.count("recordsIn") < produced) {
+            if (System.nanoTime() > deadline) {
+                throw new LauncherException("the job read " + metrics.count("recordsIn") + " of " + produced
+                        + " records in " + READ_ALL_TIMEOUT.toMinutes() + " min; see the log file");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static Summary summarize(String runId, Duration ran, Generator generator, long produced,
+                                     LocalMetrics.Board m, String jdbcUrl, Summary.Where where) throws SQLException {
+        String dedupe = "dedupe-by-event-id";
+        try (Connection c = DriverManager.getConnection(jdbcUrl, LocalPostgres.USER, "");
+             Statement s = c.createStatement()) {
+            long[] windows = longs(s, "SELECT coalesce(sum(count), 0), count(*) FROM window_aggregates");
+            long anomaliesOpen = longs(s, "SELECT count(*) FROM anomalies WHERE status = 'OPEN'")[0];
+            List<Scoring.Detection> detections = new ArrayList<>();
+            try (ResultSet r = s.executeQuery("SELECT series_key, detector, opened_window_start, status FROM anomalies")) {
+                while (r.next()) {
+                    detections.add(new Scoring.Detection(r.getString(1), r.getString(2), r.getTimestamp(3).getTime(), r.getString(4)));
+                }
+            }
+            return new Summary(runId, ran, generator.totals(), produced,
+                    m.count("recordsIn"),
+                    m.count("numRecordsIn", dedupe),
+                    longs(s, "SELECT count(*) FROM dead_letters")[0], m.count("recordsInvalid"),
+                    m.count("duplicates"),
+                    m.count("numRecordsOut", dedupe),
+                    windows[0], longs(s, "SELECT count(*) FROM late_events")[0], m.count("lateBeyondLateness"),
+                    windows[1], detections.size(), anomaliesOpen,
+                    Scoring.score(generator.injections(), detections, generator.clock(), generator.windowMillis()),
+                    where);
+        }
+    }
+
+    private static long[] longs(Statement s, String sql) throws SQLException {
+        try (ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            long[] out = new long[r.getMetaData().getColumnCount()];
+            for (int i = 0; i < out.length; i++) out[i] = r.getLong(i + 1);
+            return out;
+        }
+    }
+}

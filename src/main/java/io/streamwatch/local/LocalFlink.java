@@ -1,0 +1,134 @@
+package io.streamwatch.local;
+
+import io.streamwatch.JobEnvironment;
+import io.streamwatch.StreamwatchJob;
+import io.streamwatch.config.StreamwatchConfig;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Flink cluster in this JVM (one TaskManager, two slots) with the web UI on localhost, running
+ * the production job wiring ({@link StreamwatchJob#prepareDatabase}, {@link StreamwatchJob#wire}).
+ * Its metrics are read in-process through {@link LocalMetrics}.
+ */
+public final class LocalFlink implements AutoCloseable {
+    public static final int PARALLELISM = 2;
+
+    private final MiniCluster cluster;
+    private final LocalMetrics.Board metrics;
+    private final URI webUi;
+    private JobID job;
+
+    private LocalFlink(MiniCluster cluster, LocalMetrics.Board metrics, URI webUi) {
+        this.cluster = cluster;
+        this.metrics = metrics;
+        this.webUi = webUi;
+    }
+
+    /** @param webPort the web UI's port; 0 picks a free one */
+    public static LocalFlink start(int webPort) throws Exception {
+        if (webPort != 0) requireFree(webPort);
+        Configuration flink = new Configuration();
+        flink.set(RestOptions.ADDRESS, "localhost");
+        flink.set(RestOptions.BIND_ADDRESS, "localhost");
+        flink.set(RestOptions.PORT, webPort);
+        String logFile = System.getProperty(Launcher.LOG_FILE_PROPERTY);
+        // the web UI's "Logs" tab shows the launcher's log file
+        if (logFile != null) flink.setString("web.log.path", logFile);
+        LocalMetrics.Board metrics = LocalMetrics.attach(flink);
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(flink)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(PARALLELISM)
+                .build());
+        cluster.start();
+        URI rest = cluster.getRestAddress().get(30, TimeUnit.SECONDS);
+        return new LocalFlink(cluster, metrics, URI.create("http://localhost:" + rest.getPort()));
+    }
+
+    private static void requireFree(int port) {
+        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName("localhost"))) {
+            probe.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new LauncherException("port " + port + " for the Flink web UI is taken; stop what uses it,"
+                    + " or pass --web-port N (0 = any free port)");
+        }
+    }
+
+    /** Prepares the database as the job does, then submits the job with parallelism 2; returns once it runs. */
+    public JobID submit(StreamwatchConfig config) throws Exception {
+        StreamwatchJob.prepareDatabase(config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobEnvironment.configure(env, config);
+        env.setParallelism(config.parallelism() > 0 ? config.parallelism() : PARALLELISM);
+        StreamwatchJob.wire(env, config);
+        StreamGraph graph = env.getStreamGraph();
+        graph.setJobName(config.jobName());
+        job = cluster.submitJob(graph).get().getJobID();
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        JobStatus status;
+        while ((status = cluster.getJobStatus(job).get()) != JobStatus.RUNNING) {
+            if (status.isGloballyTerminalState() || System.nanoTime() > deadline) {
+                throw new LauncherException("the job did not start (" + status + "); see the log file");
+            }
+            Thread.sleep(100);
+        }
+        return job;
+    }
+
+    /**
+     * Stops the job with a savepoint after advancing event time to the end: every window still open
+     * fires and every sink flushes, so the tables hold all the job has read.
+     */
+    public void drain(Path savepoints) throws Exception {
+        cluster.stopWithSavepoint(job, savepoints.toUri().toString(), true, SavepointFormatType.CANONICAL).get();
+        awaitResult();
+    }
+
+    /** Cancels the job; its retained checkpoint and committed Kafka offsets let a later run go on. */
+    public void cancel() throws Exception {
+        cluster.cancelJob(job).get();
+        awaitResult();
+    }
+
+    private void awaitResult() throws Exception {
+        JobResult result = cluster.requestJobResult(job).get();
+        if (result.getSerializedThrowable().isPresent()) {
+            throw new LauncherException("the job failed: "
+                    + result.getSerializedThrowable().get().getOriginalErrorClassName() + "; see the log file");
+        }
+    }
+
+    public JobStatus status() throws Exception {
+        return cluster.getJobStatus(job).get();
+    }
+
+    public LocalMetrics.Board metrics() {
+        return metrics;
+    }
+
+    public URI webUi() {
+        return webUi;
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+    }
+}

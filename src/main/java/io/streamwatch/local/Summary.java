@@ -1,0 +1,110 @@
+package io.streamwatch.local;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * What a demo run measured, and the text it ends with. Every number is measured: the broker's end
+ * offsets, the job's metrics (final, after the drain), the rows in the run's database.
+ */
+public record Summary(
+        String runId,
+        Duration ran,
+        Generator.Totals sent,
+        long produced,
+        long recordsIn,
+        long valid,
+        long invalid,
+        long invalidCounted,
+        long duplicates,
+        long unique,
+        long aggregated,
+        long lateDropped,
+        long lateCounted,
+        long windowRows,
+        long anomalyRows,
+        long anomaliesOpen,
+        Scoring.Result scoring,
+        Where where) {
+
+    /** Where a user looks next. */
+    public record Where(String webUi, String bootstrapServers, String topic, String jdbcUrl, String user,
+                        String runDir, String logFile) {}
+
+    public boolean producedBalances() {
+        return produced == valid + invalid;
+    }
+
+    public boolean validBalances() {
+        return valid == unique + duplicates;
+    }
+
+    public boolean uniqueBalances() {
+        return unique == aggregated + lateDropped;
+    }
+
+    /** The three equations, and the job's own counters agreeing with the broker and the tables. */
+    public boolean reconciles() {
+        return producedBalances() && validBalances() && uniqueBalances()
+                && recordsIn == produced && invalidCounted == invalid && lateCounted == lateDropped;
+    }
+
+    public String render() {
+        StringBuilder s = new StringBuilder();
+        line(s, "Streamwatch demo %s: ran %ds", runId, ran.toSeconds());
+        line(s, "");
+        line(s, "Counts (all measured; 'ok' = holds exactly)");
+        line(s, "  produced        %,10d  records in Kafka (end offsets of %s)", produced, where.topic());
+        line(s, "  read by the job %,10d  recordsIn                              %s", recordsIn, check(recordsIn == produced));
+        line(s, "  valid           %,10d  records into dedupe-by-event-id", valid);
+        line(s, "  invalid         %,10d  rows in dead_letters (recordsInvalid %,d)  %s", invalid, invalidCounted,
+                check(invalid == invalidCounted));
+        line(s, "  duplicates      %,10d  dropped by dedupe-by-event-id", duplicates);
+        line(s, "  unique          %,10d  records out of dedupe-by-event-id", unique);
+        line(s, "  aggregated      %,10d  sum(count) over %,d rows of window_aggregates", aggregated, windowRows);
+        line(s, "  late-dropped    %,10d  rows in late_events (lateBeyondLateness %,d)  %s", lateDropped, lateCounted,
+                check(lateDropped == lateCounted));
+        line(s, "  produced = valid + invalid            %,d = %,d + %,d  %s", produced, valid, invalid, check(producedBalances()));
+        line(s, "  valid = unique + duplicates           %,d = %,d + %,d  %s", valid, unique, duplicates, check(validBalances()));
+        line(s, "  unique = aggregated + late-dropped    %,d = %,d + %,d  %s", unique, aggregated, lateDropped, check(uniqueBalances()));
+        line(s, "  (the generator sent %,d points, %,d duplicates, %,d late points, %,d malformed records)",
+                sent.points(), sent.duplicates(), sent.late(), sent.malformed());
+        line(s, "");
+        line(s, "Anomalies: injected vs detected (%,d rows in anomalies, %,d still open)", anomalyRows, anomaliesOpen);
+        line(s, "  %-12s %8s %6s %7s %8s", "kind", "injected", "found", "recall", "pending");
+        for (Scoring.KindScore k : scoring.kinds()) {
+            line(s, "  %-12s %8d %6d %7s %8d", k.kind().label(), k.injected(), k.found(), ratio(k.recall()), k.pending());
+        }
+        line(s, "  %-12s %10s %8s %9s", "detector", "detections", "matched", "precision");
+        for (Scoring.DetectorScore d : scoring.detectors()) {
+            line(s, "  %-12s %10d %8d %9s", d.detector(), d.detections(), d.matched(), ratio(d.precision()));
+        }
+        line(s, "  %-12s %10d %8d %9s", "all", scoring.detections(), scoring.matched(), ratio(scoring.precision()));
+        line(s, "  (pending: injected too close to the end to judge; precision is per detector, since a false");
+        line(s, "   alarm belongs to no injected kind)");
+        line(s, "");
+        line(s, "Where to look");
+        line(s, "  Flink web UI   %s (while the job runs)", where.webUi());
+        line(s, "  Kafka          %s, topic %s", where.bootstrapServers(), where.topic());
+        line(s, "  PostgreSQL     %s (user %s; kept in the data folder)", where.jdbcUrl(), where.user());
+        line(s, "  tables         window_aggregates, anomalies, dead_letters, late_events");
+        line(s, "  alerts         printed above as they opened; all of them in the anomalies table");
+        line(s, "  ground truth   %s/truth.csv, this summary in %s/summary.txt", where.runDir(), where.runDir());
+        line(s, "  log            %s", where.logFile());
+        line(s, "");
+        line(s, reconciles() ? "Reconciliation: every count adds up." : "Reconciliation: MISMATCH, see the lines marked above.");
+        return s.toString();
+    }
+
+    private static String check(boolean holds) {
+        return holds ? "ok" : "MISMATCH";
+    }
+
+    private static String ratio(double r) {
+        return Double.isNaN(r) ? "-" : String.format(Locale.ROOT, "%.2f", r);
+    }
+
+    private static void line(StringBuilder s, String format, Object... args) {
+        s.append(String.format(Locale.ROOT, format, args)).append('\n');
+    }
+}

@@ -1,0 +1,58 @@
+package io.streamwatch.local;
+
+import io.streamwatch.local.Generator.Injection;
+import io.streamwatch.local.Generator.Kind;
+import io.streamwatch.local.Scoring.Detection;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ScoringTest {
+    private static final long W = 60_000;
+
+    private static Injection injection(Kind kind, String series, int fromWindow, int windows) {
+        return new Injection(kind, series, fromWindow * W, (fromWindow + windows) * W, (fromWindow + kind.judgeAfterWindows) * W);
+    }
+
+    private static Detection detection(String series, String detector, int window) {
+        return new Detection(series, detector, window * W, "RESOLVED");
+    }
+
+    @Test
+    void aDetectionMatchesFromOneWindowBeforeToThreeAfterTheEnd() {
+        Injection shift = injection(Kind.LEVEL_SHIFT, "a", 30, 10);
+        assertThat(Scoring.matches(detection("a", "ewma", 29), shift, W)).isTrue();
+        assertThat(Scoring.matches(detection("a", "ewma", 43), shift, W)).isTrue();
+        assertThat(Scoring.matches(detection("a", "ewma", 28), shift, W)).isFalse();
+        assertThat(Scoring.matches(detection("a", "ewma", 44), shift, W)).isFalse();
+        assertThat(Scoring.matches(detection("b", "ewma", 30), shift, W)).isFalse();
+    }
+
+    @Test
+    void recallPerKindPrecisionPerDetectorAndPendingInjectionsLeftOut() {
+        List<Injection> injections = List.of(
+                injection(Kind.SPIKE, "a", 30, 1),
+                injection(Kind.SPIKE, "b", 34, 1),
+                injection(Kind.DROPOUT, "c", 38, 8),
+                injection(Kind.DRIFT, "d", 50, 15)); // judgeable at 68: after the clock
+        List<Detection> detections = List.of(
+                detection("a", "ewma", 30), detection("a", "mad", 30),
+                detection("c", "missingdata", 38),
+                detection("d", "ewma", 55), // matches only the pending drift: not counted
+                detection("e", "mad", 40)); // a false alarm
+
+        Scoring.Result r = Scoring.score(injections, detections, 60 * W, W);
+
+        assertThat(r.kind(Kind.SPIKE)).isEqualTo(new Scoring.KindScore(Kind.SPIKE, 2, 1, 0));
+        assertThat(r.kind(Kind.DROPOUT).recall()).isEqualTo(1.0);
+        assertThat(r.kind(Kind.DRIFT)).isEqualTo(new Scoring.KindScore(Kind.DRIFT, 0, 0, 1));
+        assertThat(r.detectors()).containsExactly(
+                new Scoring.DetectorScore("ewma", 1, 1),
+                new Scoring.DetectorScore("mad", 2, 1),
+                new Scoring.DetectorScore("missingdata", 1, 1));
+        assertThat(r.precision()).isEqualTo(0.75);
+        assertThat(r.falseAlarms()).containsExactly(detection("e", "mad", 40));
+    }
+}
