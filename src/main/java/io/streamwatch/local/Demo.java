@@ -105,7 +105,30 @@ final class Demo {
         local.put("checkpointing.dir", data.checkpoints().toUri().toString());
         Map<String, String> environment = new HashMap<>(System.getenv());
         environment.put(PASSWORD_ENV, "");
-        return StreamwatchConfig.load(settings, local, environment);
+        return StreamwatchConfig.load(withReceiversFromEnvironment(settings, environment), local, environment);
+    }
+
+    static final String SLACK_ENV = "STREAMWATCH_SLACK_WEBHOOK_URL";
+    static final String PAGERDUTY_ENV = "STREAMWATCH_PAGERDUTY_ROUTING_KEY";
+
+    /**
+     * Real Slack and PagerDuty receivers for the demo's alerts when their variables are set, with the
+     * default routes (warning to Slack, critical to PagerDuty and Slack); the terminal shows every
+     * anomaly either way. A settings file with its own alerting section decides for itself.
+     */
+    static Map<String, Object> withReceiversFromEnvironment(Map<String, Object> settings, Map<String, String> environment) {
+        if (settings.containsKey("alerting")) return settings;
+        List<Map<String, Object>> receivers = new ArrayList<>();
+        if (environment.containsKey(SLACK_ENV)) {
+            receivers.add(Map.of("name", "slack", "type", "slack", "webhook-url-env", SLACK_ENV));
+        }
+        if (environment.containsKey(PAGERDUTY_ENV)) {
+            receivers.add(Map.of("name", "pagerduty", "type", "pagerduty", "routing-key-env", PAGERDUTY_ENV));
+        }
+        if (receivers.isEmpty()) return settings;
+        Map<String, Object> withAlerting = new LinkedHashMap<>(settings);
+        withAlerting.put("alerting", Map.of("receivers", receivers));
+        return withAlerting;
     }
 
     /** Waits until the job has read every record in the topic: only then can a drain close the count. */
