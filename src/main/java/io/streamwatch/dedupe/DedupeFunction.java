@@ -3,24 +3,31 @@ package io.streamwatch.dedupe;
 import io.streamwatch.config.DedupeSettings;
 import io.streamwatch.model.Event;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
-import java.util.Iterator;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Drops events whose id was already seen within the dedupe scope (a series, or a source).
  *
  * <p>Retention follows event time, not processing time (Flink's state TTL only knows the latter,
  * and replays of old data need the former): an id is forgotten once the watermark passes its event
- * time plus the retention. Cleanup timers are rounded up to the cleanup interval, so a scope has at
+ * time plus the retention. Cleanup times are rounded up to the cleanup interval, so a scope has at
  * most retention / interval + 1 timers however many ids it holds.
+ *
+ * <p>Only point operations touch RocksDB: ids are looked up in a map, and queued for cleanup in a
+ * list that RocksDB appends to without reading it. Iterating the map instead would seek past the
+ * tombstones of every id deleted before, which made cleanup cost grow with history.
  */
 public class DedupeFunction extends KeyedProcessFunction<String, Event, Event> {
     private static final long serialVersionUID = 1L;
@@ -28,7 +35,10 @@ public class DedupeFunction extends KeyedProcessFunction<String, Event, Event> {
     private final long retentionMillis;
     private final long cleanupIntervalMillis;
 
-    private transient MapState<String, Long> seen;
+    /** Ids seen and not yet expired. */
+    private transient MapState<String, Boolean> seen;
+    /** The same ids with their cleanup time, in arrival order. */
+    private transient ListState<Tuple2<Long, String>> cleanupQueue;
     private transient Counter duplicates;
 
     public DedupeFunction(DedupeSettings settings) {
@@ -46,7 +56,9 @@ public class DedupeFunction extends KeyedProcessFunction<String, Event, Event> {
     @Override
     public void open(OpenContext openContext) {
         seen = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.LONG));
+                new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.BOOLEAN));
+        cleanupQueue = getRuntimeContext().getListState(
+                new ListStateDescriptor<>("event-id-cleanup-queue", Types.TUPLE(Types.LONG, Types.STRING)));
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicates");
     }
 
@@ -56,8 +68,10 @@ public class DedupeFunction extends KeyedProcessFunction<String, Event, Event> {
             duplicates.inc();
             return;
         }
-        seen.put(event.eventId, event.eventTime);
-        ctx.timerService().registerEventTimeTimer(cleanupTime(event.eventTime));
+        long cleanupTime = cleanupTime(event.eventTime);
+        seen.put(event.eventId, Boolean.TRUE);
+        cleanupQueue.add(Tuple2.of(cleanupTime, event.eventId));
+        ctx.timerService().registerEventTimeTimer(cleanupTime);
         out.collect(event);
     }
 
@@ -70,13 +84,20 @@ public class DedupeFunction extends KeyedProcessFunction<String, Event, Event> {
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
-        for (Iterator<Map.Entry<String, Long>> it = seen.iterator(); it.hasNext(); ) {
-            if (saturatedAdd(it.next().getValue(), retentionMillis) <= watermark) {
-                it.remove();
+        List<Tuple2<Long, String>> kept = new ArrayList<>();
+        Iterable<Tuple2<Long, String>> queued = cleanupQueue.get();
+        if (queued == null) return;
+        for (Tuple2<Long, String> entry : queued) {
+            if (entry.f0 <= watermark) {
+                seen.remove(entry.f1);
+            } else {
+                kept.add(entry);
             }
         }
-        if (seen.isEmpty()) {
-            seen.clear(); // drop the (empty) map itself, not only its entries
+        if (kept.isEmpty()) {
+            cleanupQueue.clear();
+        } else {
+            cleanupQueue.update(kept);
         }
     }
 

@@ -61,7 +61,7 @@ class DedupeFunctionTest {
         send(event("B", "s1", 2_000));
 
         assertThat(outputIds()).containsExactly("A", "B");
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2); // the id map and the cleanup queue
         // both ids share one cleanup timer: they expire in the same interval
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
