@@ -1,5 +1,6 @@
 package io.streamwatch;
 
+import io.streamwatch.testutils.FlinkCluster;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.model.Ingested;
 import io.streamwatch.pipeline.IngestWatermarks;
@@ -11,7 +12,6 @@ import io.streamwatch.testutils.TestDatabase;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -48,9 +48,7 @@ class ExactlyOnceRecoveryITCase {
     static final PostgresExtension POSTGRES = new PostgresExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = FlinkCluster.extension();
 
     @TempDir
     Path checkpoints;

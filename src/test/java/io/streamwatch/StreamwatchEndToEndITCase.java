@@ -1,5 +1,6 @@
 package io.streamwatch;
 
+import io.streamwatch.testutils.FlinkCluster;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.testutils.Await;
 import io.streamwatch.testutils.KafkaExtension;
@@ -7,7 +8,6 @@ import io.streamwatch.testutils.PostgresExtension;
 import io.streamwatch.testutils.TestDatabase;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -47,9 +47,7 @@ class StreamwatchEndToEndITCase {
     static final PostgresExtension POSTGRES = new PostgresExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = FlinkCluster.extension();
 
     @TempDir
     Path checkpoints;

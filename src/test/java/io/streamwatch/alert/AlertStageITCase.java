@@ -1,6 +1,7 @@
 package io.streamwatch.alert;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamwatch.testutils.FlinkCluster;
 import io.streamwatch.config.AlertingConfig;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.model.AnomalyEvent;
@@ -21,7 +22,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -65,8 +65,7 @@ class AlertStageITCase {
     static final PostgresExtension POSTGRES = new PostgresExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = FlinkCluster.extension();
 
     @Test
     void everyAlertEventReachesEveryReceiverInOrderAcrossAFailure() throws Exception {

@@ -1,5 +1,6 @@
 package io.streamwatch.bench;
 
+import io.streamwatch.testutils.FlinkCluster;
 import io.streamwatch.JobEnvironment;
 import io.streamwatch.config.ContractSettings;
 import io.streamwatch.config.StreamwatchConfig;
@@ -9,7 +10,6 @@ import io.streamwatch.pipeline.PipelineSinks;
 import io.streamwatch.pipeline.StreamwatchPipeline;
 import io.streamwatch.serde.EventParser;
 import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -33,9 +33,7 @@ class PipelineBenchmark {
     private static final int PARSE_RECORDS = 200_000;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = FlinkCluster.extension();
 
     @TempDir
     Path checkpoints;

@@ -1,5 +1,6 @@
 package io.streamwatch.pipeline;
 
+import io.streamwatch.testutils.FlinkCluster;
 import io.streamwatch.JobEnvironment;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.model.AnomalyEvent;
@@ -8,7 +9,6 @@ import io.streamwatch.model.Ingested;
 import io.streamwatch.model.LateEvent;
 import io.streamwatch.model.WindowAggregate;
 import io.streamwatch.testutils.CollectingSink;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -32,9 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StreamwatchPipelineITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = FlinkCluster.extension();
 
     @TempDir
     Path checkpoints;

@@ -1,12 +1,12 @@
 package io.streamwatch.sink;
 
+import io.streamwatch.testutils.FlinkCluster;
 import io.streamwatch.model.AnomalyEvent;
 import io.streamwatch.model.DeadLetter;
 import io.streamwatch.model.LateEvent;
 import io.streamwatch.model.WindowAggregate;
 import io.streamwatch.testutils.PostgresExtension;
 import io.streamwatch.testutils.TestDatabase;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,9 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StreamwatchSinksITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = FlinkCluster.extension();
 
     @RegisterExtension
     static final PostgresExtension POSTGRES = new PostgresExtension();

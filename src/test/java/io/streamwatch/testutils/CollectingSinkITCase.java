@@ -1,6 +1,5 @@
 package io.streamwatch.testutils;
 
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -11,9 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CollectingSinkITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = FlinkCluster.extension();
 
     @Test
     void collectsWhatEverySubtaskReceivedAndOnlyForItsOwnInstance() throws Exception {
