@@ -1,0 +1,270 @@
+package io.streamwatch.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streamwatch.aggregate.AggregationSettings;
+import io.streamwatch.aggregate.AggregationSettings.WindowType;
+import io.streamwatch.alert.AlertSettings;
+import io.streamwatch.detect.DetectorSuite;
+import io.streamwatch.eventtime.WatermarkSettings;
+import io.streamwatch.serde.ContractSettings;
+import io.streamwatch.serde.FieldNames;
+import io.streamwatch.sink.JdbcSettings;
+import io.streamwatch.sink.JdbcSinkSettings;
+import io.streamwatch.source.SourceSettings;
+import io.streamwatch.dedupe.DedupeSettings;
+import io.streamwatch.dedupe.DedupeSettings.Scope;
+import io.streamwatch.source.SourceSettings.OffsetFallback;
+import io.streamwatch.source.SourceSettings.StartFrom;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The job's whole configuration: read from one YAML file (conf/streamwatch.yaml documents every
+ * key), overridden from the command line with {@code --some.key value}, validated at once.
+ * Secrets never live in the file: it names environment variables that hold them.
+ */
+public record StreamwatchConfig(
+        String jobName,
+        int parallelism,
+        SourceSettings source,
+        WatermarkSettings watermarks,
+        ContractSettings contract,
+        DedupeSettings dedupe,
+        AggregationSettings aggregation,
+        DetectorSuite detection,
+        AlertSettings alerting,
+        JdbcSinkSettings jdbc,
+        CheckpointSettings checkpointing,
+        Map<String, String> effective) implements Serializable {
+
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
+
+    /** Loads the file named by {@code --config} (else the defaults alone) and applies the other flags. */
+    public static StreamwatchConfig fromArgs(String[] args, Map<String, String> environment) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                problems.add("command line: '" + arg + "' is not an option; use --config FILE or --some.key value");
+                continue;
+            }
+            String key = arg.substring(2);
+            String value;
+            int eq = key.indexOf('=');
+            if (eq > 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                problems.add("command line: option --" + key + " needs a value");
+                continue;
+            }
+            overrides.put(key, value);
+        }
+        if (!problems.isEmpty()) throw new ConfigException(problems);
+        String file = overrides.remove("config");
+        Map<String, Object> tree = file == null ? Map.of() : readYaml(Path.of(file));
+        return load(tree, overrides, environment);
+    }
+
+    public static Map<String, Object> readYaml(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(List.of("--config: file '" + file + "' does not exist"));
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return readYaml(in);
+        } catch (IOException e) {
+            throw new ConfigException(List.of("--config: cannot read '" + file + "': " + e.getMessage()));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> readYaml(InputStream in) throws IOException {
+        try {
+            Object tree = new ObjectMapper(new YAMLFactory()).readValue(in, Object.class);
+            if (tree == null) return Map.of();
+            if (!(tree instanceof Map)) throw new ConfigException(List.of("configuration file: expected a mapping at the top level"));
+            return (Map<String, Object>) tree;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ConfigException(List.of("configuration file is not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr())));
+        }
+    }
+
+    /**
+     * @param tree the parsed YAML
+     * @param overrides dotted keys to values, as given on the command line
+     * @param environment where secrets are looked up
+     */
+    public static StreamwatchConfig load(Map<String, Object> tree, Map<String, String> overrides,
+                                         Map<String, String> environment) {
+        Map<String, Object> flat = ConfigReader.flatten(tree);
+        flat.putAll(overrides);
+        ConfigReader r = new ConfigReader(flat);
+
+        String jobName = r.string("job.name", "streamwatch");
+        int parallelism = r.intIn("job.parallelism", 0, 0, 10_000);
+
+        SourceSettings source = readSource(r, environment);
+
+        WatermarkSettings watermarks = new WatermarkSettings(
+                r.duration("watermarks.max-out-of-orderness", Duration.ofSeconds(5), Duration.ZERO),
+                r.duration("watermarks.step", Duration.ofSeconds(1), Duration.ofMillis(1)),
+                r.duration("watermarks.idleness", Duration.ofSeconds(30), Duration.ZERO));
+
+        ContractSettings contract = readContract(r);
+
+        DedupeSettings dedupe = new DedupeSettings(
+                r.enumValue("dedupe.scope", Scope.class, Scope.SERIES),
+                r.duration("dedupe.retention", Duration.ofHours(1), Duration.ofMillis(1)),
+                r.duration("dedupe.cleanup-interval", Duration.ofMinutes(1), Duration.ofMillis(1)));
+
+        AggregationSettings aggregation = new AggregationSettings(
+                r.enumValue("aggregation.window", WindowType.class, WindowType.TUMBLING),
+                r.duration("aggregation.size", Duration.ofMinutes(1), Duration.ofMillis(1)),
+                r.duration("aggregation.slide", Duration.ofSeconds(10), Duration.ofMillis(1)),
+                r.duration("aggregation.gap", Duration.ofMinutes(5), Duration.ofMillis(1)),
+                r.duration("aggregation.allowed-lateness", Duration.ofMinutes(1), Duration.ZERO),
+                r.doubleIn("aggregation.quantile-relative-accuracy", 0.01, 0.0001, 0.5));
+        if (aggregation.window() == WindowType.SLIDING && aggregation.slide().compareTo(aggregation.size()) > 0) {
+            r.problem("aggregation.slide", aggregation.slide(), "must not exceed aggregation.size ("
+                    + aggregation.size() + ") or windows would leave gaps");
+        }
+
+        DetectorSuite detection = DetectionReader.read(r);
+        AlertSettings alerting = AlertingReader.read(r, environment);
+        JdbcSinkSettings jdbc = readJdbc(r, environment);
+
+        CheckpointSettings checkpointing = new CheckpointSettings(
+                r.duration("checkpointing.interval", Duration.ofSeconds(30), Duration.ofMillis(10)),
+                r.duration("checkpointing.timeout", Duration.ofMinutes(10), Duration.ofSeconds(1)),
+                r.duration("checkpointing.min-pause", Duration.ofSeconds(5), Duration.ZERO),
+                r.string("checkpointing.dir", "file:///tmp/streamwatch/checkpoints"),
+                r.bool("checkpointing.incremental", true),
+                r.duration("restart.initial-backoff", Duration.ofSeconds(1), Duration.ofMillis(1)),
+                r.duration("restart.max-backoff", Duration.ofMinutes(1), Duration.ofMillis(1)),
+                r.doubleIn("restart.backoff-multiplier", 2.0, 1.0, 100.0),
+                r.duration("restart.reset-backoff-threshold", Duration.ofHours(1), Duration.ofSeconds(1)));
+
+        r.finish();
+        return new StreamwatchConfig(jobName, parallelism, source, watermarks, contract, dedupe, aggregation,
+                detection, alerting, jdbc, checkpointing, Map.copyOf(r.effective()));
+    }
+
+    /** Defaults plus the given overrides, with no environment: for tests and tools. */
+    public static StreamwatchConfig defaults(Map<String, String> overrides) {
+        return load(Map.of(), overrides, Map.of());
+    }
+
+    private static SourceSettings readSource(ConfigReader r, Map<String, String> environment) {
+        String p = "source.kafka.";
+        String bootstrap = r.string(p + "bootstrap-servers", "localhost:9092");
+        List<String> topics = r.stringList(p + "topics", List.of("events"));
+        String pattern = r.string(p + "topic-pattern", null);
+        if (pattern != null) {
+            try {
+                Pattern.compile(pattern);
+            } catch (PatternSyntaxException e) {
+                r.problem(p + "topic-pattern", pattern, "expected a Java regular expression: " + e.getDescription());
+            }
+        } else if (topics.isEmpty()) {
+            r.problem(p + "topics", "", "name at least one topic, or set " + p + "topic-pattern");
+        }
+        StartFrom startFrom = r.enumValue(p + "starting-offsets", StartFrom.class, StartFrom.COMMITTED);
+        OffsetFallback fallback = r.enumValue(p + "committed-offsets-fallback", OffsetFallback.class, OffsetFallback.EARLIEST);
+        java.time.Instant timestamp = r.instant(p + "starting-timestamp", null);
+        if (startFrom == StartFrom.TIMESTAMP && timestamp == null) {
+            r.problem(p + "starting-timestamp", null, "required when " + p + "starting-offsets is timestamp");
+        }
+        Map<String, String> properties = new LinkedHashMap<>();
+        r.stringMap(p + "properties").forEach((k, v) -> properties.put(k, resolveEnv(r, p + "properties." + k, v, environment)));
+        return new SourceSettings(bootstrap, topics, pattern, r.string(p + "group-id", "streamwatch"), startFrom,
+                fallback, timestamp, r.duration(p + "partition-discovery-interval", Duration.ofMinutes(5), Duration.ZERO),
+                properties);
+    }
+
+    /** The password comes only from the environment variable named by {@code sink.jdbc.password-env}. */
+    private static JdbcSinkSettings readJdbc(ConfigReader r, Map<String, String> environment) {
+        String p = "sink.jdbc.";
+        String url = r.string(p + "url", "jdbc:postgresql://localhost:5432/streamwatch");
+        String user = r.string(p + "user", "streamwatch");
+        String passwordEnv = r.string(p + "password-env", "STREAMWATCH_DB_PASSWORD");
+        int batchSize = r.intIn(p + "batch-size", JdbcSettings.DEFAULT_BATCH_SIZE, 1, 100_000);
+        Duration interval = r.duration(p + "batch-interval",
+                Duration.ofMillis(JdbcSettings.DEFAULT_BATCH_INTERVAL_MS), Duration.ZERO);
+        int retries = r.intIn(p + "max-retries", JdbcSettings.DEFAULT_MAX_RETRIES, 0, 100);
+        boolean migrate = r.bool(p + "migrate", true);
+        try {
+            return new JdbcSinkSettings(new JdbcSettings(url, user, environment.get(passwordEnv), batchSize,
+                    interval.toMillis(), retries), migrate);
+        } catch (IllegalArgumentException e) {
+            r.problem(p + "url", e.getMessage());
+            return null;
+        }
+    }
+
+    /** Replaces {@code ${env:NAME}} with the variable's value, so Kafka secrets stay out of the file. */
+    static String resolveEnv(ConfigReader r, String key, String value, Map<String, String> environment) {
+        Matcher m = ENV_REFERENCE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1);
+            String v = environment.get(name);
+            if (v == null) {
+                r.problem(key, "${env:" + name + "}", "environment variable " + name + " is not set");
+                v = "";
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static ContractSettings readContract(ConfigReader r) {
+        String p = "contract.";
+        ContractSettings d = ContractSettings.defaults();
+        FieldNames defaults = readFields(r, p + "fields.", d.defaultFields());
+        Map<String, FieldNames> byTopic = new LinkedHashMap<>();
+        List<Map<String, Object>> topicFields = r.mapList(p + "topic-fields");
+        for (int i = 0; i < topicFields.size(); i++) {
+            String where = p + "topic-fields[" + i + "]";
+            ConfigReader entry = r.entry(where, topicFields.get(i));
+            String topic = entry.requiredString(where + ".topic", "the topic these field names apply to");
+            FieldNames names = readFields(entry, where + ".", defaults);
+            entry.reportUnknownKeys();
+            if (topic != null) byTopic.put(topic, names);
+        }
+        return new ContractSettings(
+                r.intIn(p + "max-record-bytes", d.maxRecordBytes(), 64, 64 << 20),
+                r.intIn(p + "max-key-length", d.maxKeyLength(), 1, 65_536),
+                r.intIn(p + "max-attributes", d.maxAttributes(), 0, 10_000),
+                r.duration(p + "max-future-skew", d.maxFutureSkew(), Duration.ZERO),
+                r.instant(p + "earliest-event-time", d.earliestEventTime()),
+                r.bool(p + "reject-unknown-fields", d.rejectUnknownFields()),
+                defaults,
+                Map.copyOf(byTopic));
+    }
+
+    private static FieldNames readFields(ConfigReader r, String prefix, FieldNames defaults) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < FieldNames.KEYS.size(); i++) {
+            names.add(r.string(prefix + FieldNames.KEYS.get(i), defaults.all().get(i)));
+        }
+        return FieldNames.of(names);
+    }
+}

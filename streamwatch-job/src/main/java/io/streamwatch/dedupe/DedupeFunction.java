@@ -1,0 +1,108 @@
+package io.streamwatch.dedupe;
+
+import io.streamwatch.dedupe.DedupeSettings;
+import io.streamwatch.model.Event;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Drops events whose id was already seen within the dedupe scope (a series, or a source).
+ *
+ * <p>Retention follows event time, not processing time (Flink's state TTL only knows the latter,
+ * and replays of old data need the former): an id is forgotten once the watermark passes its event
+ * time plus the retention. Cleanup times are rounded up to the cleanup interval, so a scope has at
+ * most retention / interval + 1 timers however many ids it holds.
+ *
+ * <p>Only point operations touch RocksDB: ids are looked up in a map, and queued for cleanup in a
+ * list that RocksDB appends to without reading it. Iterating the map instead would seek past the
+ * tombstones of every id deleted before, which made cleanup cost grow with history.
+ */
+public class DedupeFunction extends KeyedProcessFunction<String, Event, Event> {
+    private static final long serialVersionUID = 1L;
+
+    private final long retentionMillis;
+    private final long cleanupIntervalMillis;
+
+    /** Ids seen and not yet expired. */
+    private transient MapState<String, Boolean> seen;
+    /** The same ids with their cleanup time, in arrival order. */
+    private transient ListState<Tuple2<Long, String>> cleanupQueue;
+    private transient Counter duplicates;
+
+    public DedupeFunction(DedupeSettings settings) {
+        this.retentionMillis = settings.retention().toMillis();
+        this.cleanupIntervalMillis = Math.max(1, settings.cleanupInterval().toMillis());
+    }
+
+    /** The key that scopes uniqueness of event ids. */
+    public static KeySelector<Event, String> scopeKey(DedupeSettings.Scope scope) {
+        return scope == DedupeSettings.Scope.SOURCE
+                ? e -> e.source == null ? "" : e.source
+                : e -> e.seriesKey;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        seen = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.BOOLEAN));
+        cleanupQueue = getRuntimeContext().getListState(
+                new ListStateDescriptor<>("event-id-cleanup-queue", Types.TUPLE(Types.LONG, Types.STRING)));
+        duplicates = getRuntimeContext().getMetricGroup().counter("duplicates");
+    }
+
+    @Override
+    public void processElement(Event event, Context ctx, Collector<Event> out) throws Exception {
+        if (seen.contains(event.eventId)) {
+            duplicates.inc();
+            return;
+        }
+        long cleanupTime = cleanupTime(event.eventTime);
+        seen.put(event.eventId, Boolean.TRUE);
+        cleanupQueue.add(Tuple2.of(cleanupTime, event.eventId));
+        ctx.timerService().registerEventTimeTimer(cleanupTime);
+        out.collect(event);
+    }
+
+    private long cleanupTime(long eventTime) {
+        long expiry = saturatedAdd(eventTime, retentionMillis);
+        long rounded = Math.floorDiv(expiry, cleanupIntervalMillis) * cleanupIntervalMillis;
+        return rounded == expiry ? expiry : saturatedAdd(rounded, cleanupIntervalMillis);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        List<Tuple2<Long, String>> kept = new ArrayList<>();
+        Iterable<Tuple2<Long, String>> queued = cleanupQueue.get();
+        if (queued == null) return;
+        for (Tuple2<Long, String> entry : queued) {
+            if (entry.f0 <= watermark) {
+                seen.remove(entry.f1);
+            } else {
+                kept.add(entry);
+            }
+        }
+        if (kept.isEmpty()) {
+            cleanupQueue.clear();
+        } else {
+            cleanupQueue.update(kept);
+        }
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+}

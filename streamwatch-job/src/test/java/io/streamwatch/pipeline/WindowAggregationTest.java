@@ -1,0 +1,117 @@
+package io.streamwatch.pipeline;
+
+import io.streamwatch.aggregate.AggregationSettings;
+import io.streamwatch.config.StreamwatchConfig;
+import io.streamwatch.model.Event;
+import io.streamwatch.model.WindowAggregate;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.dag.Transformation;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.transformations.OneInputTransformation;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The windowing stage exactly as the pipeline builds it, driven element by element. */
+class WindowAggregationTest {
+    private static final long MINUTE = 60_000;
+
+    private KeyedOneInputStreamOperatorTestHarness<String, Event, WindowAggregate> harness;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (harness != null) harness.close();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void open(Map<String, String> settings) throws Exception {
+        AggregationSettings aggregation = StreamwatchConfig.defaults(settings).aggregation();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        var windowed = StreamwatchPipeline.aggregate(env.fromData(new Event("x", "x", 0, 0)), aggregation);
+        Transformation<?> t = windowed.getTransformation();
+        var operator = ((OneInputTransformation<Event, WindowAggregate>) t).getOperator();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, (Event e) -> e.seriesKey, Types.STRING);
+        harness.open();
+    }
+
+    private void send(String series, long time, double value) throws Exception {
+        Event e = new Event(series + "@" + time, series, time, value);
+        harness.processElement(new StreamRecord<>(e, time));
+    }
+
+    private List<WindowAggregate> output() {
+        return harness.extractOutputValues();
+    }
+
+    @Test
+    void firesOnTimeThenRevisesWithinLatenessThenRoutesBeyondIt() throws Exception {
+        open(Map.of("aggregation.size", "1min", "aggregation.allowed-lateness", "1min"));
+
+        send("s", 10_000, 1.0);
+        send("s", 5_000, 3.0); // out of order, still on time
+        harness.processWatermark(MINUTE - 1);
+
+        assertThat(output()).singleElement().satisfies(a -> {
+            assertThat(a.windowStart).isZero();
+            assertThat(a.windowEnd).isEqualTo(MINUTE);
+            assertThat(a.count).isEqualTo(2);
+            assertThat(a.mean).isEqualTo(2.0);
+            assertThat(a.firstEventTime).isEqualTo(5_000);
+            assertThat(a.revision).isEqualTo(1);
+        });
+
+        send("s", 20_000, 5.0); // late, within the allowed lateness: the window fires again
+        assertThat(output()).hasSize(2);
+        assertThat(output().get(1).revision).isEqualTo(2);
+        assertThat(output().get(1).count).isEqualTo(3);
+        assertThat(output().get(1).max).isEqualTo(5.0);
+
+        harness.processWatermark(2 * MINUTE - 1); // window is now closed for good
+        send("s", 30_000, 7.0);
+        assertThat(output()).hasSize(2);
+        assertThat(harness.getSideOutput(StreamwatchPipeline.LATE_EVENTS))
+                .extracting(r -> r.getValue().value).containsExactly(7.0);
+
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void keepsSeriesApart() throws Exception {
+        open(Map.of("aggregation.size", "1min"));
+        send("a", 1_000, 1);
+        send("b", 2_000, 10);
+        send("b", 3_000, 20);
+        harness.processWatermark(MINUTE + MINUTE); // past window end and the default lateness
+        assertThat(output()).extracting(a -> a.seriesKey + "=" + a.count + "/" + a.sum)
+                .containsExactlyInAnyOrder("a=1/1.0", "b=2/30.0");
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void slidingWindowsCountEachEventInEveryWindowItFallsIn() throws Exception {
+        open(Map.of("aggregation.window", "sliding", "aggregation.size", "1min", "aggregation.slide", "30s",
+                "aggregation.allowed-lateness", "0s"));
+        send("s", 40_000, 1);
+        harness.processWatermark(3 * MINUTE);
+        assertThat(output()).extracting(a -> a.windowStart).containsExactly(0L, 30_000L);
+    }
+
+    @Test
+    void sessionWindowsMergeAndCloseAfterTheGap() throws Exception {
+        open(Map.of("aggregation.window", "session", "aggregation.gap", "30s", "aggregation.allowed-lateness", "0s"));
+        send("s", 0, 1);
+        send("s", 20_000, 2);
+        send("s", 100_000, 3);
+        harness.processWatermark(10 * MINUTE);
+        assertThat(output()).extracting(a -> a.windowStart + "-" + a.windowEnd + ":" + a.count)
+                .containsExactly("0-50000:2", "100000-130000:1");
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+}

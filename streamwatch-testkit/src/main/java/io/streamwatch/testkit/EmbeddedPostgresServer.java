@@ -1,0 +1,70 @@
+package io.streamwatch.testkit;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A real PostgreSQL 17 from zonky's embedded binaries (no Docker): what the tests
+ * ({@link PostgresExtension}) and the local runner's demo both start.
+ *
+ * <p>Running as root: PostgreSQL refuses to run as root, so zonky starts initdb and postgres through
+ * {@code unshare -U} when the JVM's uid is 0. That needs util-linux's unshare and user namespaces
+ * enabled (sysctl user.max_user_namespaces > 0; Docker's default seccomp profile forbids them). When
+ * they are missing the start fails with "initdb: cannot be run as root".
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+    /** zonky's server trusts every local connection: this user, any password. */
+    public static final String USER = "postgres";
+
+    private final EmbeddedPostgres server;
+
+    private EmbeddedPostgresServer(EmbeddedPostgres server) {
+        this.server = server;
+    }
+
+    /** A server in a temporary folder, deleted when it stops. */
+    public static EmbeddedPostgresServer startTemporary() throws IOException {
+        return new EmbeddedPostgresServer(EmbeddedPostgres.builder().start());
+    }
+
+    /** A server whose cluster lives on in {@code dataDir}: initdb runs only when the folder is empty. */
+    public static EmbeddedPostgresServer startIn(Path dataDir) throws IOException {
+        Files.createDirectories(dataDir);
+        return new EmbeddedPostgresServer(EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setPort(freePort())
+                .start());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Creates an empty database and returns its JDBC URL. */
+    public String createDatabase(String name) throws SQLException {
+        try (Connection c = server.getPostgresDatabase().getConnection();
+             Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+        return url(name);
+    }
+
+    public String url(String database) {
+        return "jdbc:postgresql://localhost:" + server.getPort() + "/" + database;
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
