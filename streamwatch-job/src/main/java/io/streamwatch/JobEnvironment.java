@@ -28,13 +28,18 @@ public final class JobEnvironment {
         flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, c.interval());
         flink.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, c.timeout());
         flink.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, c.minPause());
-        flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        flink.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         flink.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, c.restartInitialBackoff());
         flink.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, c.restartMaxBackoff());
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER, c.restartBackoffMultiplier());
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD, c.restartResetThreshold());
+        flink.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER,
+                c.restartBackoffMultiplier());
+        flink.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
+                c.restartResetThreshold());
         return flink;
     }
 

@@ -10,14 +10,13 @@ import io.streamwatch.sink.JdbcSettings;
 import io.streamwatch.sink.SchemaManager;
 import io.streamwatch.sink.StreamwatchSinks;
 import io.streamwatch.source.KafkaIngest;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The Streamwatch job: loads and validates configuration, prepares the database, wires Kafka and
@@ -62,7 +61,10 @@ public final class StreamwatchJob {
 
     /** Production wiring: the Kafka source, and PostgreSQL and the receivers as the ends. */
     public static void wire(StreamExecutionEnvironment env, StreamwatchConfig config) {
-        StreamwatchPipeline.define(env, KafkaIngest.builder(config.source(), config.contract()).build(), config,
+        StreamwatchPipeline.define(
+                env,
+                KafkaIngest.builder(config.source(), config.contract()).build(),
+                config,
                 productionEnds(config.jdbc().settings()));
     }
 

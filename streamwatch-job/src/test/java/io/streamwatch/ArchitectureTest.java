@@ -1,25 +1,24 @@
 package io.streamwatch;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The job's packages depend on each other in data-flow order only (docs/architecture.md): a stage
@@ -31,7 +30,8 @@ class ArchitectureTest {
     /** The job module's own classes: where StreamwatchJob was loaded from, not the test kit beside it. */
     private static final JavaClasses JOB = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importLocations(Set.of(Location.of(StreamwatchJob.class.getProtectionDomain().getCodeSource().getLocation())));
+            .importLocations(Set.of(Location.of(
+                    StreamwatchJob.class.getProtectionDomain().getCodeSource().getLocation())));
 
     /** Each package of the job, and the packages of ours it may use besides itself. */
     static final Map<String, Set<String>> MAY_USE = Map.ofEntries(
@@ -44,8 +44,9 @@ class ArchitectureTest {
             Map.entry("detect", Set.of("model")),
             Map.entry("sink", Set.of("model")),
             Map.entry("alert", Set.of("model", "sink")),
-            Map.entry("config", Set.of("model", "serde", "source", "eventtime", "dedupe", "aggregate", "detect",
-                    "alert", "sink")),
+            Map.entry(
+                    "config",
+                    Set.of("model", "serde", "source", "eventtime", "dedupe", "aggregate", "detect", "alert", "sink")),
             Map.entry("pipeline", Set.of("model", "eventtime", "dedupe", "aggregate", "detect", "alert", "config")));
 
     static Stream<String> packages() {
@@ -56,12 +57,20 @@ class ArchitectureTest {
     @MethodSource("packages")
     void eachPackageUsesOnlyThePackagesBeforeItInTheDataFlow(String name) {
         String[] allowed = Stream.concat(Stream.of(name), MAY_USE.get(name).stream())
-                .map(p -> "io.streamwatch." + p + "..").toArray(String[]::new);
-        classes().that().resideInAPackage("io.streamwatch." + name + "..")
-                .should().onlyDependOnClassesThat(resideOutsideOfPackage("io.streamwatch..")
-                        .or(resideInAnyPackage(allowed)))
-                .because(name + " may use " + (MAY_USE.get(name).isEmpty() ? "nothing of ours"
-                        : String.join(", ", MAY_USE.get(name).stream().sorted().toList())))
+                .map(p -> "io.streamwatch." + p + "..")
+                .toArray(String[]::new);
+        classes()
+                .that()
+                .resideInAPackage("io.streamwatch." + name + "..")
+                .should()
+                .onlyDependOnClassesThat(
+                        resideOutsideOfPackage("io.streamwatch..").or(resideInAnyPackage(allowed)))
+                .because(name + " may use "
+                        + (MAY_USE.get(name).isEmpty()
+                                ? "nothing of ours"
+                                : String.join(
+                                        ", ",
+                                        MAY_USE.get(name).stream().sorted().toList())))
                 .check(JOB);
     }
 
@@ -83,9 +92,17 @@ class ArchitectureTest {
 
     @Test
     void theTopologyBuildsNoConnector() {
-        noClasses().that().resideInAPackage("io.streamwatch.pipeline..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.apache.flink.connector.kafka..",
-                        "org.apache.flink.connector.jdbc..", "org.apache.kafka..", "java.sql..", "java.net.http..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.streamwatch.pipeline..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.apache.flink.connector.kafka..",
+                        "org.apache.flink.connector.jdbc..",
+                        "org.apache.kafka..",
+                        "java.sql..",
+                        "java.net.http..")
                 .because("the topology takes its source and ends from the caller (StreamwatchPipeline.define)")
                 .check(JOB);
     }
@@ -93,10 +110,19 @@ class ArchitectureTest {
     @Test
     void theJobUsesNoEmbeddedServerToolOrTestCode() {
         DescribedPredicate<JavaClass> notForACluster = resideInAnyPackage(Arrays.asList(
-                "io.streamwatch.local..", "io.streamwatch.nab..", "io.streamwatch.bench..", "io.streamwatch.testkit..",
-                "org.apache.kafka.common.test..", "io.zonky..", "org.junit..", "org.apache.flink.test..",
-                "org.apache.flink.runtime.minicluster..").toArray(String[]::new));
-        noClasses().should().dependOnClassesThat(notForACluster)
+                        "io.streamwatch.local..",
+                        "io.streamwatch.nab..",
+                        "io.streamwatch.bench..",
+                        "io.streamwatch.testkit..",
+                        "org.apache.kafka.common.test..",
+                        "io.zonky..",
+                        "org.junit..",
+                        "org.apache.flink.test..",
+                        "org.apache.flink.runtime.minicluster..")
+                .toArray(String[]::new));
+        noClasses()
+                .should()
+                .dependOnClassesThat(notForACluster)
                 .because("the job jar runs on a cluster, which has none of these")
                 .check(JOB);
     }

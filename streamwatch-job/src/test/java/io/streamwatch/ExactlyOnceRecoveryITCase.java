@@ -1,14 +1,25 @@
 package io.streamwatch;
 
-import io.streamwatch.testkit.FlinkCluster;
+import static io.streamwatch.testing.Events.MINUTE;
+import static io.streamwatch.testing.Events.SECOND;
+import static io.streamwatch.testing.Events.T0;
+import static io.streamwatch.testing.Events.jsonBytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.model.Ingested;
 import io.streamwatch.pipeline.StreamwatchPipeline;
 import io.streamwatch.source.KafkaIngest;
 import io.streamwatch.testkit.FailOnceSource;
+import io.streamwatch.testkit.FlinkCluster;
 import io.streamwatch.testkit.KafkaExtension;
 import io.streamwatch.testkit.PostgresExtension;
 import io.streamwatch.testkit.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -18,18 +29,6 @@ import org.apache.flink.testutils.junit.SharedReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import static io.streamwatch.testing.Events.MINUTE;
-import static io.streamwatch.testing.Events.SECOND;
-import static io.streamwatch.testing.Events.T0;
-import static io.streamwatch.testing.Events.jsonBytes;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A crash with data in flight, after a checkpoint, must leave the database exactly as a run
@@ -78,7 +77,9 @@ class ExactlyOnceRecoveryITCase {
         TestDatabase crashed = POSTGRES.createDatabase("crashed");
         SharedReference<AtomicBoolean> failed = shared.add(new AtomicBoolean());
         run(topic, crashed, failed, records);
-        assertThat(failed.get()).as("the failure was injected, after a completed checkpoint").isTrue();
+        assertThat(failed.get())
+                .as("the failure was injected, after a completed checkpoint")
+                .isTrue();
 
         assertThat(clean.query(TABLES.get(0))).hasSize(SERIES * MINUTES - (MINUTES - 15));
         assertThat(clean.query(TABLES.get(1))).isNotEmpty();
@@ -120,30 +121,40 @@ class ExactlyOnceRecoveryITCase {
     private void run(String topic, TestDatabase db, SharedReference<AtomicBoolean> failed, int records)
             throws Exception {
         boolean injectFailure = failed != null;
-        StreamwatchConfig config = StreamwatchConfig.load(Map.of(), Map.ofEntries(
-                Map.entry("source.kafka.bootstrap-servers", KAFKA.bootstrapServers()),
-                Map.entry("source.kafka.topics", topic),
-                Map.entry("source.kafka.group-id", db.url()),
-                Map.entry("source.kafka.starting-offsets", "earliest"),
-                Map.entry("sink.jdbc.url", db.url()),
-                Map.entry("sink.jdbc.user", db.user()),
-                Map.entry("checkpointing.dir", checkpoints.resolve(injectFailure ? "crashed" : "clean").toUri().toString()),
-                Map.entry("checkpointing.interval", "200ms"),
-                Map.entry("checkpointing.min-pause", "0s"),
-                Map.entry("restart.initial-backoff", "100ms"),
-                // after the injected failure Kafka's split fetcher does not stop by itself; do not
-                // wait the default 30 s for it before restarting
-                Map.entry("source.kafka.properties.source.reader.close.timeout", "1000")), Map.of());
+        StreamwatchConfig config = StreamwatchConfig.load(
+                Map.of(),
+                Map.ofEntries(
+                        Map.entry("source.kafka.bootstrap-servers", KAFKA.bootstrapServers()),
+                        Map.entry("source.kafka.topics", topic),
+                        Map.entry("source.kafka.group-id", db.url()),
+                        Map.entry("source.kafka.starting-offsets", "earliest"),
+                        Map.entry("sink.jdbc.url", db.url()),
+                        Map.entry("sink.jdbc.user", db.user()),
+                        Map.entry(
+                                "checkpointing.dir",
+                                checkpoints
+                                        .resolve(injectFailure ? "crashed" : "clean")
+                                        .toUri()
+                                        .toString()),
+                        Map.entry("checkpointing.interval", "200ms"),
+                        Map.entry("checkpointing.min-pause", "0s"),
+                        Map.entry("restart.initial-backoff", "100ms"),
+                        // after the injected failure Kafka's split fetcher does not stop by itself; do not
+                        // wait the default 30 s for it before restarting
+                        Map.entry("source.kafka.properties.source.reader.close.timeout", "1000")),
+                Map.of());
         StreamwatchJob.prepareDatabase(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobEnvironment.configure(env, config);
         env.setParallelism(2);
 
         // the production source, bounded so that the job ends by itself
-        Source<Ingested, ?, ?> source =
-                KafkaIngest.builder(config.source(), config.contract()).setBounded(OffsetsInitializer.latest()).build();
+        Source<Ingested, ?, ?> source = KafkaIngest.builder(config.source(), config.contract())
+                .setBounded(OffsetsInitializer.latest())
+                .build();
         if (injectFailure) source = new FailOnceSource<>(source, failed, records / 8);
-        StreamwatchPipeline.define(env, source, config, StreamwatchJob.productionEnds(config.jdbc().settings()));
+        StreamwatchPipeline.define(
+                env, source, config, StreamwatchJob.productionEnds(config.jdbc().settings()));
         env.execute("recovery-" + (injectFailure ? "crashed" : "clean"));
     }
 }

@@ -10,7 +10,12 @@ public record AggregationSettings(
         Duration slide,
         Duration gap,
         Duration allowedLateness,
-        double quantileRelativeAccuracy) implements Serializable {
+        double quantileRelativeAccuracy)
+        implements Serializable {
 
-    public enum WindowType { TUMBLING, SLIDING, SESSION }
+    public enum WindowType {
+        TUMBLING,
+        SLIDING,
+        SESSION
+    }
 }

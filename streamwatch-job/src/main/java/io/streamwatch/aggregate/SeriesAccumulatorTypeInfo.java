@@ -4,6 +4,9 @@ import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -13,10 +16,6 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-
-import java.io.IOException;
-import java.lang.reflect.Type;
-import java.util.Map;
 
 /**
  * Flink type information for {@link SeriesAccumulator}: an explicit binary format (the sketch in
@@ -32,29 +31,74 @@ public final class SeriesAccumulatorTypeInfo extends TypeInformation<SeriesAccum
         }
     }
 
-    @Override public boolean isBasicType() { return false; }
-    @Override public boolean isTupleType() { return false; }
-    @Override public int getArity() { return 1; }
-    @Override public int getTotalFields() { return 1; }
-    @Override public Class<SeriesAccumulator> getTypeClass() { return SeriesAccumulator.class; }
-    @Override public boolean isKeyType() { return false; }
+    @Override
+    public boolean isBasicType() {
+        return false;
+    }
+
+    @Override
+    public boolean isTupleType() {
+        return false;
+    }
+
+    @Override
+    public int getArity() {
+        return 1;
+    }
+
+    @Override
+    public int getTotalFields() {
+        return 1;
+    }
+
+    @Override
+    public Class<SeriesAccumulator> getTypeClass() {
+        return SeriesAccumulator.class;
+    }
+
+    @Override
+    public boolean isKeyType() {
+        return false;
+    }
 
     @Override
     public TypeSerializer<SeriesAccumulator> createSerializer(SerializerConfig config) {
         return Serializer.INSTANCE;
     }
 
-    @Override public String toString() { return "SeriesAccumulator"; }
-    @Override public boolean equals(Object o) { return o instanceof SeriesAccumulatorTypeInfo; }
-    @Override public int hashCode() { return SeriesAccumulatorTypeInfo.class.hashCode(); }
-    @Override public boolean canEqual(Object o) { return o instanceof SeriesAccumulatorTypeInfo; }
+    @Override
+    public String toString() {
+        return "SeriesAccumulator";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SeriesAccumulatorTypeInfo;
+    }
+
+    @Override
+    public int hashCode() {
+        return SeriesAccumulatorTypeInfo.class.hashCode();
+    }
+
+    @Override
+    public boolean canEqual(Object o) {
+        return o instanceof SeriesAccumulatorTypeInfo;
+    }
 
     public static final class Serializer extends TypeSerializerSingleton<SeriesAccumulator> {
         private static final long serialVersionUID = 1L;
         static final Serializer INSTANCE = new Serializer();
 
-        @Override public boolean isImmutableType() { return false; }
-        @Override public int getLength() { return -1; }
+        @Override
+        public boolean isImmutableType() {
+            return false;
+        }
+
+        @Override
+        public int getLength() {
+            return -1;
+        }
 
         @Override
         public SeriesAccumulator createInstance() {
@@ -109,7 +153,8 @@ public final class SeriesAccumulatorTypeInfo extends TypeInformation<SeriesAccum
             long last = in.readLong();
             byte[] bytes = new byte[in.readInt()];
             in.readFully(bytes);
-            DDSketch sketch = DDSketch.decode(ByteArrayInput.wrap(bytes),
+            DDSketch sketch = DDSketch.decode(
+                    ByteArrayInput.wrap(bytes),
                     () -> new CollapsingLowestDenseStore(SeriesAccumulator.MAX_SKETCH_BINS));
             SeriesAccumulator a = new SeriesAccumulator(sketch);
             a.count = count;

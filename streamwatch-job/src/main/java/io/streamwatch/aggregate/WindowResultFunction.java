@@ -17,7 +17,8 @@ import org.apache.flink.util.Collector;
  * <p>Session windows merge, and Flink offers no per-window state for merging windows; there the
  * revision is the session's event count, which also grows with every re-emission.
  */
-public class WindowResultFunction extends ProcessWindowFunction<SeriesAccumulator, WindowAggregate, String, TimeWindow> {
+public class WindowResultFunction
+        extends ProcessWindowFunction<SeriesAccumulator, WindowAggregate, String, TimeWindow> {
     private static final long serialVersionUID = 1L;
     private static final ValueStateDescriptor<Integer> REVISION =
             new ValueStateDescriptor<>("window-revision", Types.INT);
@@ -37,8 +38,9 @@ public class WindowResultFunction extends ProcessWindowFunction<SeriesAccumulato
     }
 
     @Override
-    public void process(String seriesKey, Context ctx, Iterable<SeriesAccumulator> accumulators,
-                        Collector<WindowAggregate> out) throws Exception {
+    public void process(
+            String seriesKey, Context ctx, Iterable<SeriesAccumulator> accumulators, Collector<WindowAggregate> out)
+            throws Exception {
         SeriesAccumulator acc = accumulators.iterator().next();
         int revision;
         if (mergingWindows) {

@@ -9,16 +9,23 @@ import java.util.Objects;
  */
 public class AlertDelivery {
     /** In the order a delivery may move through; the outbox keeps the highest it has seen. */
-    public enum Status { PENDING, SUPPRESSED, FAILED, SENT }
+    public enum Status {
+        PENDING,
+        SUPPRESSED,
+        FAILED,
+        SENT
+    }
 
     public String alertEventId;
     public String receiver;
     /** Null for a storm summary. */
     public String anomalyId;
+
     public String seriesKey;
     public String detector;
     /** FIRING, REPEAT, RESOLVED or STORM_SUMMARY. */
     public String eventKind;
+
     public String severity;
     public Status status;
     /** HTTP attempts made; 0 while pending or when suppressed. */
@@ -80,12 +87,19 @@ public class AlertDelivery {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof AlertDelivery d && attempts == d.attempts && firstSeenAt == d.firstSeenAt
-                && Objects.equals(alertEventId, d.alertEventId) && Objects.equals(receiver, d.receiver)
-                && Objects.equals(anomalyId, d.anomalyId) && Objects.equals(eventKind, d.eventKind)
-                && Objects.equals(severity, d.severity) && status == d.status
-                && Objects.equals(reason, d.reason) && Objects.equals(sentAt, d.sentAt)
-                && Objects.equals(seriesKey, d.seriesKey) && Objects.equals(detector, d.detector);
+        return o instanceof AlertDelivery d
+                && attempts == d.attempts
+                && firstSeenAt == d.firstSeenAt
+                && Objects.equals(alertEventId, d.alertEventId)
+                && Objects.equals(receiver, d.receiver)
+                && Objects.equals(anomalyId, d.anomalyId)
+                && Objects.equals(eventKind, d.eventKind)
+                && Objects.equals(severity, d.severity)
+                && status == d.status
+                && Objects.equals(reason, d.reason)
+                && Objects.equals(sentAt, d.sentAt)
+                && Objects.equals(seriesKey, d.seriesKey)
+                && Objects.equals(detector, d.detector);
     }
 
     @Override

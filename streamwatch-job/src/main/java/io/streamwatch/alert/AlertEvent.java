@@ -1,7 +1,6 @@
 package io.streamwatch.alert;
 
 import io.streamwatch.model.AnomalyEvent;
-
 import java.util.Objects;
 
 /**
@@ -48,8 +47,11 @@ public class AlertEvent {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof AlertEvent a && repeat == a.repeat && receivedAt == a.receivedAt
-                && Objects.equals(anomaly, a.anomaly) && Objects.equals(receiver, a.receiver)
+        return o instanceof AlertEvent a
+                && repeat == a.repeat
+                && receivedAt == a.receivedAt
+                && Objects.equals(anomaly, a.anomaly)
+                && Objects.equals(receiver, a.receiver)
                 && Objects.equals(suppressedBy, a.suppressedBy);
     }
 
@@ -60,6 +62,7 @@ public class AlertEvent {
 
     @Override
     public String toString() {
-        return "AlertEvent{" + id() + " to " + receiver + (suppressedBy == null ? "" : " suppressed by " + suppressedBy) + "}";
+        return "AlertEvent{" + id() + " to " + receiver + (suppressedBy == null ? "" : " suppressed by " + suppressedBy)
+                + "}";
     }
 }

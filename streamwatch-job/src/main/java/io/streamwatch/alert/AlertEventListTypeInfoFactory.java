@@ -1,12 +1,11 @@
 package io.streamwatch.alert;
 
-import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 
 /** Serializes {@code List<AlertEvent>} fields with Flink's ListSerializer and the POJO serializer, not Kryo. */
 public class AlertEventListTypeInfoFactory extends TypeInfoFactory<List<AlertEvent>> {

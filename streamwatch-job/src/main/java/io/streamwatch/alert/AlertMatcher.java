@@ -2,7 +2,6 @@ package io.streamwatch.alert;
 
 import io.streamwatch.model.AnomalyEvent;
 import io.streamwatch.model.Severity;
-
 import java.io.Serializable;
 import java.util.Map;
 import java.util.Set;
@@ -17,8 +16,9 @@ import java.util.regex.Pattern;
  * @param seriesKey a regular expression for the series key
  * @param attributes attribute name to a regular expression its value must match (see {@link SeriesLabels})
  */
-public record AlertMatcher(Set<Severity> severities, Set<String> detectors, Pattern seriesKey,
-                           Map<String, Pattern> attributes) implements Serializable {
+public record AlertMatcher(
+        Set<Severity> severities, Set<String> detectors, Pattern seriesKey, Map<String, Pattern> attributes)
+        implements Serializable {
 
     public static final AlertMatcher ANY = new AlertMatcher(Set.of(), Set.of(), null, Map.of());
 
@@ -35,7 +35,8 @@ public record AlertMatcher(Set<Severity> severities, Set<String> detectors, Patt
     public boolean matches(AnomalyEvent a) {
         if (!severities.isEmpty() && !severities.contains(a.severity)) return false;
         if (!detectors.isEmpty() && !detectors.contains(a.detector)) return false;
-        if (seriesKey != null && (a.seriesKey == null || !seriesKey.matcher(a.seriesKey).matches())) return false;
+        if (seriesKey != null
+                && (a.seriesKey == null || !seriesKey.matcher(a.seriesKey).matches())) return false;
         if (attributes.isEmpty()) return true;
         Map<String, String> labels = SeriesLabels.parse(a.seriesKey);
         return attributes.entrySet().stream().allMatch(e -> {
@@ -47,11 +48,15 @@ public record AlertMatcher(Set<Severity> severities, Set<String> detectors, Patt
     // Pattern has no equals: compare by source so config objects compare by content
     @Override
     public boolean equals(Object o) {
-        return o instanceof AlertMatcher m && severities.equals(m.severities) && detectors.equals(m.detectors)
+        return o instanceof AlertMatcher m
+                && severities.equals(m.severities)
+                && detectors.equals(m.detectors)
                 && String.valueOf(seriesKey).equals(String.valueOf(m.seriesKey))
                 && attributes.keySet().equals(m.attributes.keySet())
-                && attributes.entrySet().stream().allMatch(e ->
-                        e.getValue().pattern().equals(m.attributes.get(e.getKey()).pattern()));
+                && attributes.entrySet().stream()
+                        .allMatch(e -> e.getValue()
+                                .pattern()
+                                .equals(m.attributes.get(e.getKey()).pattern()));
     }
 
     @Override

@@ -1,9 +1,8 @@
 package io.streamwatch.alert;
 
+import java.io.Serializable;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-
-import java.io.Serializable;
 
 /** Where the state of every (alert event, receiver) delivery is recorded, and read back before sending. */
 public interface AlertOutbox extends Serializable {

@@ -8,9 +8,15 @@ import java.util.List;
  * Where alerts go (receivers and routes), what mutes them (silences, flap suppression, the storm
  * guard) and how they are delivered. No receivers: alerting is off.
  */
-public record AlertSettings(List<ReceiverSpec> receivers, Routing routing, List<Silence> silences,
-                            Duration minFiringDuration, StormGuard stormGuard, DeliveryPolicy delivery,
-                            MessageContext context) implements Serializable {
+public record AlertSettings(
+        List<ReceiverSpec> receivers,
+        Routing routing,
+        List<Silence> silences,
+        Duration minFiringDuration,
+        StormGuard stormGuard,
+        DeliveryPolicy delivery,
+        MessageContext context)
+        implements Serializable {
 
     public boolean enabled() {
         return !receivers.isEmpty();

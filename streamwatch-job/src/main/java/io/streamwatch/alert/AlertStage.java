@@ -1,16 +1,14 @@
 package io.streamwatch.alert;
 
-import io.streamwatch.alert.AlertSettings;
 import io.streamwatch.model.AnomalyEvent;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.datastream.AsyncDataStream;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The alerting sub-topology:
@@ -31,30 +29,43 @@ public final class AlertStage {
     /** Adds the alerting sub-topology; does nothing when no receiver is configured. */
     public static void attach(DataStream<AnomalyEvent> anomalies, AlertSettings config, AlertEnds ends) {
         if (!config.enabled()) return;
-        Map<String, ReceiverSpec> receivers = config.receivers().stream()
-                .collect(Collectors.toMap(ReceiverSpec::name, Function.identity()));
+        Map<String, ReceiverSpec> receivers =
+                config.receivers().stream().collect(Collectors.toMap(ReceiverSpec::name, Function.identity()));
 
         SingleOutputStreamOperator<Notification> notifications = anomalies
                 .keyBy(AnomalyEvent::anomalyId, Types.STRING)
                 .process(new FlapFilter(config.minFiringDuration().toMillis()))
-                .name("suppress-flapping-alerts").uid("suppress-flapping-alerts")
+                .name("suppress-flapping-alerts")
+                .uid("suppress-flapping-alerts")
                 .flatMap(new RouteAlerts(config.routing()))
-                .name("route-alerts").uid("route-alerts")
+                .name("route-alerts")
+                .uid("route-alerts")
                 .keyBy((AlertEvent e) -> e.receiver, Types.STRING)
                 .process(new NotificationGate(receivers, config.silences(), config.stormGuard()))
-                .name("notification-gate").uid("notification-gate");
+                .name("notification-gate")
+                .uid("notification-gate");
 
         // ordered: after a recovery Flink re-issues in-flight messages in their original order,
         // which keeps a resolve behind its trigger
         DeliveryPolicy delivery = config.delivery();
         long timeout = delivery.giveUpAfter().plus(delivery.requestTimeout()).toMillis() + 10_000;
-        DataStream<AlertDelivery> outcomes = AsyncDataStream.orderedWait(notifications,
-                        new DeliverFunction(receivers, config.context(), delivery, ends.outbox().ledger(),
+        DataStream<AlertDelivery> outcomes = AsyncDataStream.orderedWait(
+                        notifications,
+                        new DeliverFunction(
+                                receivers,
+                                config.context(),
+                                delivery,
+                                ends.outbox().ledger(),
                                 ends.transport()),
-                        timeout, TimeUnit.MILLISECONDS, delivery.maxInFlight())
-                .name("deliver-alerts").uid("deliver-alerts");
+                        timeout,
+                        TimeUnit.MILLISECONDS,
+                        delivery.maxInFlight())
+                .name("deliver-alerts")
+                .uid("deliver-alerts");
 
         outcomes.union(notifications.getSideOutput(NotificationGate.OUTBOX))
-                .sinkTo(ends.outbox().sink()).name("alert-outbox-sink").uid("alert-outbox-sink");
+                .sinkTo(ends.outbox().sink())
+                .name("alert-outbox-sink")
+                .uid("alert-outbox-sink");
     }
 }

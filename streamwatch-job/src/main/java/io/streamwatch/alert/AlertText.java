@@ -1,7 +1,6 @@
 package io.streamwatch.alert;
 
 import io.streamwatch.model.AnomalyEvent;
-
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Instant;
@@ -23,8 +22,8 @@ final class AlertText {
 
     /** {@code observed 512.3, expected 9.8 to 12.1, score 0.97} */
     static String measurement(AnomalyEvent a) {
-        return "observed " + number(a.observed) + ", expected " + range(a.expectedLow, a.expectedHigh)
-                + ", score " + number(a.score);
+        return "observed " + number(a.observed) + ", expected " + range(a.expectedLow, a.expectedHigh) + ", score "
+                + number(a.score);
     }
 
     static String range(double low, double high) {

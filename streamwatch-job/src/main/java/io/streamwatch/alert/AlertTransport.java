@@ -13,8 +13,10 @@ import java.util.concurrent.Executor;
 public interface AlertTransport extends Serializable {
 
     /** The JDK's client: HTTP/2 where the receiver offers it, the given connect timeout. */
-    AlertTransport HTTP = (executor, connectTimeout) ->
-            HttpClient.newBuilder().executor(executor).connectTimeout(connectTimeout).build();
+    AlertTransport HTTP = (executor, connectTimeout) -> HttpClient.newBuilder()
+            .executor(executor)
+            .connectTimeout(connectTimeout)
+            .build();
 
     /**
      * @param executor runs the client's callbacks; delivery's own threads

@@ -1,16 +1,6 @@
 package io.streamwatch.alert;
 
 import io.streamwatch.alert.AlertDelivery.Status;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
-import org.apache.flink.streaming.api.functions.async.ResultFuture;
-import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.util.HashMap;
@@ -23,6 +13,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends notifications to Slack and PagerDuty with Flink's async I/O: the task thread only starts
@@ -56,8 +55,12 @@ public class DeliverFunction extends RichAsyncFunction<Notification, AlertDelive
 
     private record Metrics(Counter sent, Counter failed, Counter retried, Histogram latency) {}
 
-    public DeliverFunction(Map<String, ReceiverSpec> receivers, MessageContext context, DeliveryPolicy policy,
-                           DeliveryLedger ledger, AlertTransport transport) {
+    public DeliverFunction(
+            Map<String, ReceiverSpec> receivers,
+            MessageContext context,
+            DeliveryPolicy policy,
+            DeliveryLedger ledger,
+            AlertTransport transport) {
         this.receivers = Map.copyOf(receivers);
         this.context = context;
         this.policy = policy;
@@ -76,9 +79,13 @@ public class DeliverFunction extends RichAsyncFunction<Notification, AlertDelive
         metrics = new HashMap<>();
         for (String receiver : receivers.keySet()) {
             MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("receiver", receiver);
-            metrics.put(receiver, new Metrics(group.counter("alertsSent"), group.counter("alertsFailed"),
-                    group.counter("alertsRetried"),
-                    group.histogram("deliveryLatencyMs", new DescriptiveStatisticsHistogram(1_000))));
+            metrics.put(
+                    receiver,
+                    new Metrics(
+                            group.counter("alertsSent"),
+                            group.counter("alertsFailed"),
+                            group.counter("alertsRetried"),
+                            group.histogram("deliveryLatencyMs", new DescriptiveStatisticsHistogram(1_000))));
         }
     }
 
@@ -88,9 +95,8 @@ public class DeliverFunction extends RichAsyncFunction<Notification, AlertDelive
         long deadline = System.currentTimeMillis() + policy.giveUpAfter().toMillis();
         String lane = receiver.lane(n);
         CompletableFuture<?> previous = lanes.getOrDefault(lane, CompletableFuture.completedFuture(null));
-        CompletableFuture<List<AlertDelivery>> delivered = previous
-                .handle((ignored, error) -> null)
-                .thenCompose(ignored -> deliver(n, receiver, deadline));
+        CompletableFuture<List<AlertDelivery>> delivered =
+                previous.handle((ignored, error) -> null).thenCompose(ignored -> deliver(n, receiver, deadline));
         delivered.whenComplete((rows, error) -> {
             if (error != null) {
                 LOG.error("Delivering {} failed unexpectedly", n, error);
@@ -99,9 +105,10 @@ public class DeliverFunction extends RichAsyncFunction<Notification, AlertDelive
             result.complete(rows);
         });
         long pause = receiver.sendInterval().toMillis();
-        CompletableFuture<?> laneFree = delivered.handle((rows, error) -> null)
-                .thenCompose(ignored -> CompletableFuture.runAsync(() -> {},
-                        CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS, http)));
+        CompletableFuture<?> laneFree = delivered
+                .handle((rows, error) -> null)
+                .thenCompose(ignored -> CompletableFuture.runAsync(
+                        () -> {}, CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS, http)));
         lanes.put(lane, laneFree);
         laneFree.whenComplete((ignored, error) -> lanes.remove(lane, laneFree));
     }
@@ -133,7 +140,8 @@ public class DeliverFunction extends RichAsyncFunction<Notification, AlertDelive
             return n;
         }
         if (sent.isEmpty()) return n;
-        List<AlertEvent> left = n.alerts.stream().filter(e -> !sent.contains(e.id())).toList();
+        List<AlertEvent> left =
+                n.alerts.stream().filter(e -> !sent.contains(e.id())).toList();
         return left.isEmpty() ? null : Notification.of(n.receiver, left);
     }
 
@@ -148,13 +156,17 @@ public class DeliverFunction extends RichAsyncFunction<Notification, AlertDelive
         }
         m.sent().inc(events);
         n.alerts.forEach(e -> m.latency().update(now - e.receivedAt));
-        return AlertDelivery.of(n, Status.SENT, now).stream().map(d -> d.with(Status.SENT, r.attempts(), null, now)).toList();
+        return AlertDelivery.of(n, Status.SENT, now).stream()
+                .map(d -> d.with(Status.SENT, r.attempts(), null, now))
+                .toList();
     }
 
     private List<AlertDelivery> failed(Notification n, int attempts, String reason) {
         long now = System.currentTimeMillis();
         metrics.get(n.receiver).failed().inc(Math.max(1, n.alerts.size()));
-        return AlertDelivery.of(n, Status.FAILED, now).stream().map(d -> d.with(Status.FAILED, attempts, reason, null)).toList();
+        return AlertDelivery.of(n, Status.FAILED, now).stream()
+                .map(d -> d.with(Status.FAILED, attempts, reason, null))
+                .toList();
     }
 
     @Override

@@ -10,8 +10,14 @@ import java.time.Duration;
  *
  * @param maxInFlight messages being delivered or waiting for a retry, per subtask
  */
-public record DeliveryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff,
-                             Duration requestTimeout, int maxInFlight, Duration giveUpAfter) implements Serializable {
+public record DeliveryPolicy(
+        int maxAttempts,
+        Duration initialBackoff,
+        Duration maxBackoff,
+        Duration requestTimeout,
+        int maxInFlight,
+        Duration giveUpAfter)
+        implements Serializable {
 
     public Backoff backoff() {
         return new Backoff(initialBackoff.toMillis(), maxBackoff.toMillis());

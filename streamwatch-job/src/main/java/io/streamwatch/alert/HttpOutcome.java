@@ -14,17 +14,26 @@ import java.time.format.DateTimeParseException;
  * 410 channel gone) will fail the same way again: a dead letter at once.
  */
 record HttpOutcome(Kind kind, String reason, long retryAfterMillis) {
-    enum Kind { ACCEPTED, RETRY, REJECTED }
+    enum Kind {
+        ACCEPTED,
+        RETRY,
+        REJECTED
+    }
 
     static final int BODY_IN_REASON = 300;
 
     static HttpOutcome of(HttpResponse<String> response, long nowMillis) {
         int status = response.statusCode();
-        String reason = "HTTP " + status + (response.body() == null || response.body().isBlank() ? ""
-                : ": " + AlertText.limit(response.body().strip(), BODY_IN_REASON));
+        String reason = "HTTP " + status
+                + (response.body() == null || response.body().isBlank()
+                        ? ""
+                        : ": " + AlertText.limit(response.body().strip(), BODY_IN_REASON));
         if (status >= 200 && status < 300) return new HttpOutcome(Kind.ACCEPTED, null, 0);
         if (status == 429 || status == 408 || status >= 500) {
-            long after = response.headers().firstValue("Retry-After").map(v -> retryAfterMillis(v, nowMillis)).orElse(0L);
+            long after = response.headers()
+                    .firstValue("Retry-After")
+                    .map(v -> retryAfterMillis(v, nowMillis))
+                    .orElse(0L);
             return new HttpOutcome(Kind.RETRY, reason, after);
         }
         return new HttpOutcome(Kind.REJECTED, reason, 0);
@@ -43,7 +52,8 @@ record HttpOutcome(Kind kind, String reason, long retryAfterMillis) {
             return Duration.ofSeconds(Math.max(0, Long.parseLong(v))).toMillis();
         } catch (NumberFormatException notSeconds) {
             try {
-                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
                 return Math.max(0, at.toEpochMilli() - nowMillis);
             } catch (DateTimeParseException notDate) {
                 return 0;

@@ -42,20 +42,25 @@ final class HttpSender {
 
     private void attempt(HttpRequest request, int attempt, long deadline, CompletableFuture<Result> result) {
         client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .handle((response, error) -> error != null ? HttpOutcome.failure(unwrap(error))
+                .handle((response, error) -> error != null
+                        ? HttpOutcome.failure(unwrap(error))
                         : HttpOutcome.of(response, clock.getAsLong()))
                 .thenAccept(outcome -> {
                     switch (outcome.kind()) {
                         case ACCEPTED -> result.complete(new Result(true, attempt, null));
                         case REJECTED -> result.complete(new Result(false, attempt, "rejected: " + outcome.reason()));
                         case RETRY -> {
-                            long delay = backoff.delayMillis(attempt, ThreadLocalRandom.current().nextDouble(),
-                                    outcome.retryAfterMillis());
+                            long delay = backoff.delayMillis(
+                                    attempt, ThreadLocalRandom.current().nextDouble(), outcome.retryAfterMillis());
                             if (attempt >= policy.maxAttempts() || clock.getAsLong() + delay >= deadline) {
-                                result.complete(new Result(false, attempt, "gave up after " + attempt
-                                        + " attempt" + (attempt == 1 ? "" : "s") + ", last: " + outcome.reason()));
+                                result.complete(new Result(
+                                        false,
+                                        attempt,
+                                        "gave up after " + attempt + " attempt" + (attempt == 1 ? "" : "s") + ", last: "
+                                                + outcome.reason()));
                             } else {
-                                CompletableFuture.runAsync(() -> attempt(request, attempt + 1, deadline, result),
+                                CompletableFuture.runAsync(
+                                        () -> attempt(request, attempt + 1, deadline, result),
                                         CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, executor));
                             }
                         }

@@ -2,11 +2,6 @@ package io.streamwatch.alert;
 
 import io.streamwatch.sink.JdbcSettings;
 import io.streamwatch.sink.SinkTable;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,12 +10,16 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 /**
  * The outbox as the PostgreSQL table {@code alert_deliveries} (migration V2), keyed on
@@ -31,9 +30,21 @@ import java.util.Set;
 public final class JdbcAlertOutbox implements AlertOutbox {
 
     /** What the outbox needs of its table, for the job's preflight check. */
-    public static final SinkTable TABLE = new SinkTable("alert_deliveries", List.of("alert_event_id", "receiver"),
-            List.of("anomaly_id", "series_key", "detector", "event_kind", "severity", "status", "attempts",
-                    "reason", "first_seen_at", "sent_at"), "updated_at");
+    public static final SinkTable TABLE = new SinkTable(
+            "alert_deliveries",
+            List.of("alert_event_id", "receiver"),
+            List.of(
+                    "anomaly_id",
+                    "series_key",
+                    "detector",
+                    "event_kind",
+                    "severity",
+                    "status",
+                    "attempts",
+                    "reason",
+                    "first_seen_at",
+                    "sent_at"),
+            "updated_at");
 
     static final String UPSERT = "INSERT INTO alert_deliveries (alert_event_id, receiver, anomaly_id, series_key,"
             + " detector, event_kind, severity, status, attempts, reason, first_seen_at, sent_at, updated_at)"

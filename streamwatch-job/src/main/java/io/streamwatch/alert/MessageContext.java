@@ -1,7 +1,6 @@
 package io.streamwatch.alert;
 
 import io.streamwatch.model.AnomalyEvent;
-
 import java.io.Serializable;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

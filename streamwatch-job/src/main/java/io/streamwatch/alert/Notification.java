@@ -1,10 +1,9 @@
 package io.streamwatch.alert;
 
-import org.apache.flink.api.common.typeinfo.TypeInfo;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * One message to one receiver: one HTTP request. Either alert events (several for a Slack group,
@@ -12,10 +11,12 @@ import java.util.Objects;
  */
 public class Notification {
     public String receiver;
+
     @TypeInfo(AlertEventListTypeInfoFactory.class)
     public List<AlertEvent> alerts = new ArrayList<>();
     /** Storm summary only: how many alert events were held back, and a sample of them, one per line. */
     public int heldCount;
+
     public String heldSample;
     /** Storm summary only: start of the storm guard's interval the summary covers. */
     public long stormIntervalStart;
@@ -49,8 +50,11 @@ public class Notification {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Notification n && heldCount == n.heldCount && stormIntervalStart == n.stormIntervalStart
-                && Objects.equals(receiver, n.receiver) && Objects.equals(alerts, n.alerts)
+        return o instanceof Notification n
+                && heldCount == n.heldCount
+                && stormIntervalStart == n.stormIntervalStart
+                && Objects.equals(receiver, n.receiver)
+                && Objects.equals(alerts, n.alerts)
                 && Objects.equals(heldSample, n.heldSample);
     }
 
@@ -61,7 +65,8 @@ public class Notification {
 
     @Override
     public String toString() {
-        return isStormSummary() ? "Notification{storm summary to " + receiver + ": " + heldCount + " held}"
+        return isStormSummary()
+                ? "Notification{storm summary to " + receiver + ": " + heldCount + " held}"
                 : "Notification{to " + receiver + ": " + alerts + "}";
     }
 }

@@ -1,6 +1,10 @@
 package io.streamwatch.alert;
 
 import io.streamwatch.alert.AlertDelivery.Status;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -13,11 +17,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Decides, per receiver (the key), what is sent and when, in processing time (people read alerts on
@@ -41,7 +40,8 @@ import java.util.Map;
  */
 public class NotificationGate extends KeyedProcessFunction<String, AlertEvent, Notification> {
 
-    public static final OutputTag<AlertDelivery> OUTBOX = new OutputTag<>("alert-outbox", Types.POJO(AlertDelivery.class));
+    public static final OutputTag<AlertDelivery> OUTBOX =
+            new OutputTag<>("alert-outbox", Types.POJO(AlertDelivery.class));
     static final int SAMPLE_LINES = 10;
 
     /** An alert this receiver is told is firing: the last event queued for it, and when it was sent (0: queued). */
@@ -87,11 +87,17 @@ public class NotificationGate extends KeyedProcessFunction<String, AlertEvent, N
         queued = getRuntimeContext().getListState(new ListStateDescriptor<>("queued", Types.POJO(AlertEvent.class)));
         flushAt = getRuntimeContext().getState(new ValueStateDescriptor<>("flush-at", Types.LONG));
         lastFlushAt = getRuntimeContext().getState(new ValueStateDescriptor<>("last-flush-at", Types.LONG));
-        firing = getRuntimeContext().getMapState(new MapStateDescriptor<>("firing", Types.STRING, Types.POJO(Firing.class)));
+        firing = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("firing", Types.STRING, Types.POJO(Firing.class)));
         storm = getRuntimeContext().getState(new ValueStateDescriptor<>("storm", Types.POJO(StormWindow.class)));
         suppressed = new HashMap<>();
         for (String receiver : receivers.keySet()) {
-            suppressed.put(receiver, getRuntimeContext().getMetricGroup().addGroup("receiver", receiver).counter("alertsSuppressed"));
+            suppressed.put(
+                    receiver,
+                    getRuntimeContext()
+                            .getMetricGroup()
+                            .addGroup("receiver", receiver)
+                            .counter("alertsSuppressed"));
         }
     }
 
@@ -132,7 +138,8 @@ public class NotificationGate extends KeyedProcessFunction<String, AlertEvent, N
         StormWindow window = storm.value();
         if (window != null && window.start + stormGuard.interval().toMillis() <= time) {
             if (window.held > 0) {
-                Notification summary = Notification.stormSummary(ctx.getCurrentKey(), window.start, window.held, window.sample);
+                Notification summary =
+                        Notification.stormSummary(ctx.getCurrentKey(), window.start, window.held, window.sample);
                 out.collect(summary);
                 AlertDelivery.of(summary, Status.PENDING, time).forEach(row -> ctx.output(OUTBOX, row));
             }
@@ -173,7 +180,8 @@ public class NotificationGate extends KeyedProcessFunction<String, AlertEvent, N
         if (flushAt.value() == null) {
             ReceiverSpec spec = spec(ctx);
             Long last = lastFlushAt.value();
-            long at = Math.max(now + spec.groupWait().toMillis(),
+            long at = Math.max(
+                    now + spec.groupWait().toMillis(),
                     last == null ? Long.MIN_VALUE : last + spec.groupInterval().toMillis());
             flushAt.update(at);
             ctx.timerService().registerProcessingTimeTimer(at);
@@ -193,7 +201,8 @@ public class NotificationGate extends KeyedProcessFunction<String, AlertEvent, N
             window = new StormWindow();
             window.start = now;
             // ends the interval, and sends the summary if anything is held back by then
-            ctx.timerService().registerProcessingTimeTimer(now + stormGuard.interval().toMillis());
+            ctx.timerService()
+                    .registerProcessingTimeTimer(now + stormGuard.interval().toMillis());
         }
         int perMessage = spec.batches() ? spec.maxAlertsPerMessage() : 1;
         for (int from = 0; from < batch.size(); from += perMessage) {
@@ -225,13 +234,13 @@ public class NotificationGate extends KeyedProcessFunction<String, AlertEvent, N
     private void hold(List<AlertEvent> message, StormWindow window, Context ctx) throws Exception {
         for (AlertEvent e : message) {
             AlertEvent held = e.copy();
-            held.suppressedBy = "storm guard: more than " + stormGuard.maxMessages() + " messages in "
-                    + stormGuard.interval();
+            held.suppressedBy =
+                    "storm guard: more than " + stormGuard.maxMessages() + " messages in " + stormGuard.interval();
             suppress(held, ctx);
             if (e.firing()) firing.remove(e.anomaly.anomalyId()); // so its resolve is not sent either
             if (window.held++ < SAMPLE_LINES) {
-                window.sample += (window.sample.isEmpty() ? "" : "\n") + AlertText.state(e) + " "
-                        + e.anomaly.severity + " " + AlertText.title(e.anomaly);
+                window.sample += (window.sample.isEmpty() ? "" : "\n") + AlertText.state(e) + " " + e.anomaly.severity
+                        + " " + AlertText.title(e.anomaly);
             }
         }
     }
@@ -242,7 +251,11 @@ public class NotificationGate extends KeyedProcessFunction<String, AlertEvent, N
     }
 
     private String silencedBy(AlertEvent e, long now) {
-        return silences.stream().filter(s -> s.mutes(e.anomaly, now)).map(Silence::name).findFirst().orElse(null);
+        return silences.stream()
+                .filter(s -> s.mutes(e.anomaly, now))
+                .map(Silence::name)
+                .findFirst()
+                .orElse(null);
     }
 
     private ReceiverSpec spec(Context ctx) {

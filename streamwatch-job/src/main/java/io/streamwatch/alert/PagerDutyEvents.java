@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamwatch.model.AnomalyEvent;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -41,8 +40,12 @@ final class PagerDutyEvents {
         if (n.isStormSummary()) {
             event.put("event_action", "trigger").put("dedup_key", PREFIX + "storm-guard/" + receiver.name());
             ObjectNode payload = event.putObject("payload")
-                    .put("summary", AlertText.limit(context.source() + ": storm guard held back " + n.heldCount
-                            + " alert events for receiver " + receiver.name(), SUMMARY_MAX))
+                    .put(
+                            "summary",
+                            AlertText.limit(
+                                    context.source() + ": storm guard held back " + n.heldCount
+                                            + " alert events for receiver " + receiver.name(),
+                                    SUMMARY_MAX))
                     .put("source", context.source())
                     .put("severity", "warning")
                     .put("timestamp", Instant.ofEpochMilli(n.stormIntervalStart).toString())
@@ -55,8 +58,11 @@ final class PagerDutyEvents {
         event.put("event_action", e.firing() ? "trigger" : "resolve").put("dedup_key", dedupKey(a));
         if (!e.firing()) return event;
         ObjectNode payload = event.putObject("payload")
-                .put("summary", AlertText.limit("[" + a.severity + "] " + AlertText.title(a) + ": "
-                        + AlertText.measurement(a), SUMMARY_MAX))
+                .put(
+                        "summary",
+                        AlertText.limit(
+                                "[" + a.severity + "] " + AlertText.title(a) + ": " + AlertText.measurement(a),
+                                SUMMARY_MAX))
                 .put("source", a.seriesKey)
                 .put("severity", receiver.pagerDutySeverity().getOrDefault(a.severity, "error"))
                 .put("timestamp", Instant.ofEpochMilli(a.windowEnd).toString())
@@ -75,7 +81,8 @@ final class PagerDutyEvents {
                 .put("anomaly_id", a.anomalyId());
         if (a.message != null) details.put("message", a.message);
         ArrayNode links = event.putArray("links");
-        if (context.webUi() != null) links.addObject().put("href", context.webUi()).put("text", "Flink web UI");
+        if (context.webUi() != null)
+            links.addObject().put("href", context.webUi()).put("text", "Flink web UI");
         String data = context.dataUrl(a);
         if (data != null) links.addObject().put("href", data).put("text", "Data for " + a.seriesKey);
         return withClient(event, context);
@@ -94,7 +101,8 @@ final class PagerDutyEvents {
 
     private static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamwatch.model.Severity;
-
 import java.io.Serializable;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -22,11 +21,22 @@ import java.util.Map;
  * @param maxAlertsPerMessage Slack only: alerts per message, more go in further messages
  * @param pagerDutySeverity PagerDuty only: our severity to critical, error, warning or info
  */
-public record ReceiverSpec(String name, Type type, String url, String routingKey, Duration groupWait,
-                           Duration groupInterval, Duration repeatInterval, int maxAlertsPerMessage,
-                           Map<Severity, String> pagerDutySeverity) implements Serializable {
+public record ReceiverSpec(
+        String name,
+        Type type,
+        String url,
+        String routingKey,
+        Duration groupWait,
+        Duration groupInterval,
+        Duration repeatInterval,
+        int maxAlertsPerMessage,
+        Map<Severity, String> pagerDutySeverity)
+        implements Serializable {
 
-    public enum Type { SLACK, PAGERDUTY }
+    public enum Type {
+        SLACK,
+        PAGERDUTY
+    }
 
     /** PagerDuty's Events API v2, where a PagerDuty receiver posts unless configured otherwise. */
     public static final String PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
@@ -52,7 +62,9 @@ public record ReceiverSpec(String name, Type type, String url, String routingKey
      * limit is per webhook), or one PagerDuty dedup key (a resolve must not overtake its trigger).
      */
     String lane(Notification n) {
-        return type == Type.SLACK || n.isStormSummary() ? name : name + "|" + PagerDutyEvents.dedupKey(n.alerts.get(0).anomaly);
+        return type == Type.SLACK || n.isStormSummary()
+                ? name
+                : name + "|" + PagerDutyEvents.dedupKey(n.alerts.get(0).anomaly);
     }
 
     /** The pause a lane takes after each message. */

@@ -1,7 +1,6 @@
 package io.streamwatch.alert;
 
 import io.streamwatch.model.AnomalyEvent;
-
 import java.io.Serializable;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,7 +1,6 @@
 package io.streamwatch.alert;
 
 import io.streamwatch.model.AnomalyEvent;
-
 import java.io.Serializable;
 import java.time.Instant;
 
@@ -12,7 +11,8 @@ import java.time.Instant;
 public record Silence(String name, AlertMatcher match, Instant startsAt, Instant endsAt) implements Serializable {
     public Silence {
         if (!endsAt.isAfter(startsAt)) {
-            throw new IllegalArgumentException("silence " + name + " ends at " + endsAt + ", not after it starts at " + startsAt);
+            throw new IllegalArgumentException(
+                    "silence " + name + " ends at " + endsAt + ", not after it starts at " + startsAt);
         }
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamwatch.model.AnomalyEvent;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -37,10 +36,15 @@ final class SlackMessages {
         String headline = context.source() + ": " + String.join(", ", counts);
 
         ObjectNode message = JSON.createObjectNode();
-        message.put("text", AlertText.limit(headline + "\n" + alerts.stream()
-                .map(e -> AlertText.state(e) + " " + severity(e.anomaly) + " " + AlertText.title(e.anomaly)
-                        + ": " + AlertText.measurement(e.anomaly))
-                .collect(Collectors.joining("\n")), TEXT_MAX));
+        message.put(
+                "text",
+                AlertText.limit(
+                        headline + "\n"
+                                + alerts.stream()
+                                        .map(e -> AlertText.state(e) + " " + severity(e.anomaly) + " "
+                                                + AlertText.title(e.anomaly) + ": " + AlertText.measurement(e.anomaly))
+                                        .collect(Collectors.joining("\n")),
+                        TEXT_MAX));
         ArrayNode blocks = message.putArray("blocks");
         blocks.add(header((firing > 0 ? ":rotating_light: " : ":white_check_mark: ") + headline));
         for (AlertEvent e : alerts) {
@@ -88,7 +92,10 @@ final class SlackMessages {
 
     private static ObjectNode header(String text) {
         ObjectNode block = JSON.createObjectNode().put("type", "header");
-        block.putObject("text").put("type", "plain_text").put("text", AlertText.limit(text, HEADER_MAX)).put("emoji", true);
+        block.putObject("text")
+                .put("type", "plain_text")
+                .put("text", AlertText.limit(text, HEADER_MAX))
+                .put("emoji", true);
         return block;
     }
 

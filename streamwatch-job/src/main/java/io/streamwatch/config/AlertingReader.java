@@ -11,7 +11,6 @@ import io.streamwatch.alert.Routing;
 import io.streamwatch.alert.Silence;
 import io.streamwatch.alert.StormGuard;
 import io.streamwatch.model.Severity;
-
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,22 +99,36 @@ public final class AlertingReader {
                 r.intIn(d + "max-in-flight", 100, 1, 10_000),
                 r.duration(d + "give-up-after", Duration.ofMinutes(30), Duration.ofMillis(1)));
         if (delivery.giveUpAfter().compareTo(delivery.requestTimeout()) < 0) {
-            r.problem(d + "give-up-after", ConfigReader.format(delivery.giveUpAfter()),
-                    "must be at least " + d + "request-timeout (" + ConfigReader.format(delivery.requestTimeout()) + ")");
+            r.problem(
+                    d + "give-up-after",
+                    ConfigReader.format(delivery.giveUpAfter()),
+                    "must be at least " + d + "request-timeout (" + ConfigReader.format(delivery.requestTimeout())
+                            + ")");
         }
         MessageContext context = new MessageContext(
                 r.string(p + "source", "streamwatch"),
                 url(r, p + "flink-web-ui-url", "http://localhost:8081"),
                 url(r, p + "data-url-template", ""));
-        return new AlertSettings(List.copyOf(receivers), new Routing(routes, defaults), List.copyOf(silences),
-                minFiring, storm, delivery, context);
+        return new AlertSettings(
+                List.copyOf(receivers),
+                new Routing(routes, defaults),
+                List.copyOf(silences),
+                minFiring,
+                storm,
+                delivery,
+                context);
     }
 
     /** Without routes: critical pages PagerDuty and posts to Slack, warning posts to Slack, info stays in the database. */
     private static List<Route> defaultRoutes(List<ReceiverSpec> receivers) {
-        List<String> slack = receivers.stream().filter(rs -> rs.type() == Type.SLACK).map(ReceiverSpec::name).toList();
+        List<String> slack = receivers.stream()
+                .filter(rs -> rs.type() == Type.SLACK)
+                .map(ReceiverSpec::name)
+                .toList();
         List<String> critical = new ArrayList<>(receivers.stream()
-                .filter(rs -> rs.type() == Type.PAGERDUTY).map(ReceiverSpec::name).toList());
+                .filter(rs -> rs.type() == Type.PAGERDUTY)
+                .map(ReceiverSpec::name)
+                .toList());
         critical.addAll(slack);
         List<Route> routes = new ArrayList<>();
         if (!critical.isEmpty()) routes.add(new Route(AlertMatcher.severities(Severity.CRITICAL), critical, false));
@@ -143,32 +156,43 @@ public final class AlertingReader {
                 continue;
             }
             boolean slack = type == Type.SLACK;
-            Duration groupWait = e.duration(where + ".group-wait", slack ? Duration.ofSeconds(30) : Duration.ZERO, Duration.ZERO);
+            Duration groupWait =
+                    e.duration(where + ".group-wait", slack ? Duration.ofSeconds(30) : Duration.ZERO, Duration.ZERO);
             // Slack takes about one message per second per webhook
-            Duration groupInterval = e.duration(where + ".group-interval",
-                    slack ? Duration.ofMinutes(5) : Duration.ZERO, slack ? Duration.ofSeconds(1) : Duration.ZERO);
+            Duration groupInterval = e.duration(
+                    where + ".group-interval",
+                    slack ? Duration.ofMinutes(5) : Duration.ZERO,
+                    slack ? Duration.ofSeconds(1) : Duration.ZERO);
             // PagerDuty escalates by itself; reminders are for chat
-            Duration repeat = e.duration(where + ".repeat-interval", slack ? Duration.ofHours(4) : Duration.ZERO, Duration.ZERO);
+            Duration repeat =
+                    e.duration(where + ".repeat-interval", slack ? Duration.ofHours(4) : Duration.ZERO, Duration.ZERO);
             ReceiverSpec spec;
             if (slack) {
                 String url = secret(e, where + ".webhook-url-env", environment, "the Slack incoming webhook URL");
                 if (url != null && !url.startsWith("https://") && !url.startsWith("http://")) {
-                    e.problem(where + ".webhook-url-env", "the variable named here holds a value that is not an http(s) URL");
+                    e.problem(
+                            where + ".webhook-url-env",
+                            "the variable named here holds a value that is not an http(s) URL");
                 }
-                int perMessage = e.intIn(where + ".max-alerts-per-message", 10, 1, ReceiverSpec.SLACK_MAX_ALERTS_PER_MESSAGE);
+                int perMessage =
+                        e.intIn(where + ".max-alerts-per-message", 10, 1, ReceiverSpec.SLACK_MAX_ALERTS_PER_MESSAGE);
                 spec = new ReceiverSpec(name, type, url, null, groupWait, groupInterval, repeat, perMessage, Map.of());
             } else {
-                String routingKey = secret(e, where + ".routing-key-env", environment, "the PagerDuty routing (integration) key");
+                String routingKey =
+                        secret(e, where + ".routing-key-env", environment, "the PagerDuty routing (integration) key");
                 if (routingKey != null && routingKey.length() != PAGERDUTY_ROUTING_KEY_LENGTH) {
-                    e.problem(where + ".routing-key-env", "the variable named here holds " + routingKey.length()
-                            + " characters; a PagerDuty routing key has " + PAGERDUTY_ROUTING_KEY_LENGTH);
+                    e.problem(
+                            where + ".routing-key-env",
+                            "the variable named here holds " + routingKey.length()
+                                    + " characters; a PagerDuty routing key has " + PAGERDUTY_ROUTING_KEY_LENGTH);
                 }
                 String url = url(e, where + ".url", ReceiverSpec.PAGERDUTY_EVENTS_URL);
                 Map<Severity, String> severities = new EnumMap<>(Severity.class);
                 for (Severity s : Severity.values()) {
                     String k = where + ".severity." + s.name().toLowerCase(Locale.ROOT);
                     String v = e.string(k, s.name().toLowerCase(Locale.ROOT));
-                    if (!PAGERDUTY_SEVERITIES.contains(v)) e.problem(k, v, "expected one of critical, error, warning, info");
+                    if (!PAGERDUTY_SEVERITIES.contains(v))
+                        e.problem(k, v, "expected one of critical, error, warning, info");
                     severities.put(s, v);
                 }
                 spec = new ReceiverSpec(name, type, url, routingKey, groupWait, groupInterval, repeat, 1, severities);
@@ -224,8 +248,14 @@ public final class AlertingReader {
         List<String> listed = r.stringList(key, List.of());
         for (String name : listed) {
             if (!names.contains(name)) {
-                r.problem(key, name, names.isEmpty() ? "no receivers are configured under alerting.receivers"
-                        : "expected the name of a receiver: one of " + String.join(", ", names.stream().sorted().toList()));
+                r.problem(
+                        key,
+                        name,
+                        names.isEmpty()
+                                ? "no receivers are configured under alerting.receivers"
+                                : "expected the name of a receiver: one of "
+                                        + String.join(
+                                                ", ", names.stream().sorted().toList()));
             }
         }
         return listed.stream().filter(names::contains).toList();

@@ -13,4 +13,5 @@ public record CheckpointSettings(
         Duration restartInitialBackoff,
         Duration restartMaxBackoff,
         double restartBackoffMultiplier,
-        Duration restartResetThreshold) implements Serializable {}
+        Duration restartResetThreshold)
+        implements Serializable {}

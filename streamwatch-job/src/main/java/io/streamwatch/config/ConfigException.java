@@ -7,8 +7,8 @@ public class ConfigException extends RuntimeException {
     private final List<String> problems;
 
     public ConfigException(List<String> problems) {
-        super("Invalid Streamwatch configuration (" + problems.size() + " problem"
-                + (problems.size() == 1 ? "" : "s") + "):\n  - " + String.join("\n  - ", problems));
+        super("Invalid Streamwatch configuration (" + problems.size() + " problem" + (problems.size() == 1 ? "" : "s")
+                + "):\n  - " + String.join("\n  - ", problems));
         this.problems = List.copyOf(problems);
     }
 

@@ -1,6 +1,5 @@
 package io.streamwatch.config;
 
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -85,8 +84,11 @@ final class ConfigReader {
     }
 
     private void record(String key, Object value) {
-        String shown = value == null ? "" : value instanceof Collection<?> c
-                ? c.stream().map(String::valueOf).collect(Collectors.joining(",")) : String.valueOf(value);
+        String shown = value == null
+                ? ""
+                : value instanceof Collection<?> c
+                        ? c.stream().map(String::valueOf).collect(Collectors.joining(","))
+                        : String.valueOf(value);
         boolean secret = SECRET_KEY.matcher(key).matches() && !key.endsWith("-env");
         effective.put(key, secret && !shown.isEmpty() ? "******" : shown);
     }
@@ -160,9 +162,14 @@ final class ConfigReader {
     }
 
     <E extends Enum<E>> E enumValue(String key, Class<E> type, E defaultValue) {
-        String allowed = "expected one of " + Arrays.stream(type.getEnumConstants())
-                .map(ConfigReader::configName).collect(Collectors.joining(", "));
-        E v = typed(key, defaultValue, allowed,
+        String allowed = "expected one of "
+                + Arrays.stream(type.getEnumConstants())
+                        .map(ConfigReader::configName)
+                        .collect(Collectors.joining(", "));
+        E v = typed(
+                key,
+                defaultValue,
+                allowed,
                 s -> Enum.valueOf(type, s.toUpperCase(Locale.ROOT).replace('-', '_')));
         effective.put(key, v == null ? "" : configName(v));
         return v;
@@ -179,8 +186,10 @@ final class ConfigReader {
         if (v instanceof List<?> list) {
             result = list.stream().map(String::valueOf).map(String::trim).toList();
         } else if (v != null && !String.valueOf(v).isBlank()) {
-            result = Arrays.stream(String.valueOf(v).split(",")).map(String::trim)
-                    .filter(s -> !s.isEmpty()).toList();
+            result = Arrays.stream(String.valueOf(v).split(","))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .toList();
         }
         record(key, result);
         return result;

@@ -12,7 +12,6 @@ import io.streamwatch.detect.ObservedField;
 import io.streamwatch.detect.SeverityThresholds;
 import io.streamwatch.detect.ThresholdDetector;
 import io.streamwatch.detect.ZScoring;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -26,14 +25,21 @@ import java.util.function.Supplier;
 public final class DetectionReader {
 
     /** Detector types and how to build one from its settings. */
-    private enum Type { THRESHOLD, EWMA, MAD, NOVELTY }
+    private enum Type {
+        THRESHOLD,
+        EWMA,
+        MAD,
+        NOVELTY
+    }
 
     /**
      * The types that learn from the data, as named in the configuration: what a benchmark such as
      * {@code streamwatch nab} can evaluate with default settings (threshold needs bounds per series).
      */
     public static final List<String> EVALUATED_TYPES = Arrays.stream(Type.values())
-            .filter(t -> t != Type.THRESHOLD).map(ConfigReader::configName).toList();
+            .filter(t -> t != Type.THRESHOLD)
+            .map(ConfigReader::configName)
+            .toList();
 
     private DetectionReader() {}
 
@@ -61,53 +67,75 @@ public final class DetectionReader {
             String where = p + "detectors[" + i + "]";
             ConfigReader d = r.entry(where, specs.get(i));
             Type type = d.enumValue(where + ".type", Type.class, null);
-            Detector<?> detector = type == null ? null : switch (type) {
-                case THRESHOLD -> {
-                    double lower = d.doubleIn(where + ".lower", Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
-                    double upper = d.doubleIn(where + ".upper", Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
-                    double margin = d.doubleIn(where + ".margin", 1.0, Double.MIN_VALUE, Double.MAX_VALUE);
-                    yield build(d, where, () -> new ThresholdDetector(lower, upper, margin));
-                }
-                case EWMA -> {
-                    double alpha = d.doubleIn(where + ".alpha", 0.1, Double.MIN_VALUE, 1.0);
-                    int warmup = d.intIn(where + ".warmup", 20, 2, 1_000_000);
-                    ZScoring scoring = scoring(d, where);
-                    yield build(d, where, () -> new EwmaDetector(alpha, warmup, scoring));
-                }
-                case MAD -> {
-                    int window = d.intIn(where + ".window", 30, 3, 10_000);
-                    int warmup = d.intIn(where + ".warmup", 10, 3, 10_000);
-                    ZScoring scoring = scoring(d, where);
-                    yield build(d, where, () -> new MadDetector(window, warmup, scoring));
-                }
-                case NOVELTY -> {
-                    int window = d.intIn(where + ".window", 16, 2, 1_000);
-                    int segments = d.intIn(where + ".segments", 4, 1, 1_000);
-                    int memory = d.intIn(where + ".memory", 512, 1, 10_000);
-                    int warmup = d.intIn(where + ".warmup", 300, 2, 1_000_000);
-                    yield build(d, where, () -> new NoveltyDetector(window, segments, memory, warmup));
-                }
-            };
+            Detector<?> detector = type == null
+                    ? null
+                    : switch (type) {
+                        case THRESHOLD -> {
+                            double lower = d.doubleIn(
+                                    where + ".lower",
+                                    Double.NEGATIVE_INFINITY,
+                                    Double.NEGATIVE_INFINITY,
+                                    Double.POSITIVE_INFINITY);
+                            double upper = d.doubleIn(
+                                    where + ".upper",
+                                    Double.POSITIVE_INFINITY,
+                                    Double.NEGATIVE_INFINITY,
+                                    Double.POSITIVE_INFINITY);
+                            double margin = d.doubleIn(where + ".margin", 1.0, Double.MIN_VALUE, Double.MAX_VALUE);
+                            yield build(d, where, () -> new ThresholdDetector(lower, upper, margin));
+                        }
+                        case EWMA -> {
+                            double alpha = d.doubleIn(where + ".alpha", 0.1, Double.MIN_VALUE, 1.0);
+                            int warmup = d.intIn(where + ".warmup", 20, 2, 1_000_000);
+                            ZScoring scoring = scoring(d, where);
+                            yield build(d, where, () -> new EwmaDetector(alpha, warmup, scoring));
+                        }
+                        case MAD -> {
+                            int window = d.intIn(where + ".window", 30, 3, 10_000);
+                            int warmup = d.intIn(where + ".warmup", 10, 3, 10_000);
+                            ZScoring scoring = scoring(d, where);
+                            yield build(d, where, () -> new MadDetector(window, warmup, scoring));
+                        }
+                        case NOVELTY -> {
+                            int window = d.intIn(where + ".window", 16, 2, 1_000);
+                            int segments = d.intIn(where + ".segments", 4, 1, 1_000);
+                            int memory = d.intIn(where + ".memory", 512, 1, 10_000);
+                            int warmup = d.intIn(where + ".warmup", 300, 2, 1_000_000);
+                            yield build(d, where, () -> new NoveltyDetector(window, segments, memory, warmup));
+                        }
+                    };
             // novelty's default is the threshold at which it scored best on NAB (docs/detection-quality.md)
             double ownOpen = d.doubleIn(where + ".open-threshold", type == Type.NOVELTY ? 0.6024 : open, 0.0, 1.0);
             if (ownOpen < info || ownOpen <= resolve) {
-                d.problem(where + ".open-threshold", ownOpen, "must be at least detection.severity.info (" + info
-                        + ") and above detection.resolve-threshold (" + resolve + ")");
+                d.problem(
+                        where + ".open-threshold",
+                        ownOpen,
+                        "must be at least detection.severity.info (" + info
+                                + ") and above detection.resolve-threshold (" + resolve + ")");
             }
             if (type == null) d.problem(where + ".type", null, "required: one of threshold, ewma, mad, novelty");
             d.reportUnknownKeys();
             if (detector != null) {
                 if (!names.add(detector.name()) || DetectionFunction.MISSING_DATA.equals(detector.name())) {
-                    d.problem(where + ".type", ConfigReader.configName(type),
+                    d.problem(
+                            where + ".type",
+                            ConfigReader.configName(type),
                             "each detector type may appear once (its name '" + detector.name() + "' keys its state)");
                 }
                 detectors.add(detector);
                 openThresholds.put(detector.name(), ownOpen);
             }
         }
-        DetectionSettings settings = build(r, p + "severity", () -> new DetectionSettings(field,
-                new SeverityThresholds(info, warning, critical),
-                new AnomalyLifecycle(open, resolve, resolveAfter), missingAfter, retireAfter, openThresholds));
+        DetectionSettings settings = build(
+                r,
+                p + "severity",
+                () -> new DetectionSettings(
+                        field,
+                        new SeverityThresholds(info, warning, critical),
+                        new AnomalyLifecycle(open, resolve, resolveAfter),
+                        missingAfter,
+                        retireAfter,
+                        openThresholds));
         return new DetectorSuite(List.copyOf(detectors), settings);
     }
 

@@ -1,8 +1,7 @@
 package io.streamwatch.config;
 
-import org.apache.flink.util.TimeUtils;
-
 import java.time.Duration;
+import org.apache.flink.util.TimeUtils;
 
 /**
  * The one duration grammar of Streamwatch, in the YAML file, in {@code --some.key value} overrides

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.streamwatch.aggregate.AggregationSettings;
 import io.streamwatch.aggregate.AggregationSettings.WindowType;
 import io.streamwatch.alert.AlertSettings;
+import io.streamwatch.dedupe.DedupeSettings;
+import io.streamwatch.dedupe.DedupeSettings.Scope;
 import io.streamwatch.detect.DetectorSuite;
 import io.streamwatch.eventtime.WatermarkSettings;
 import io.streamwatch.serde.ContractSettings;
@@ -12,11 +14,8 @@ import io.streamwatch.serde.FieldNames;
 import io.streamwatch.sink.JdbcSettings;
 import io.streamwatch.sink.JdbcSinkSettings;
 import io.streamwatch.source.SourceSettings;
-import io.streamwatch.dedupe.DedupeSettings;
-import io.streamwatch.dedupe.DedupeSettings.Scope;
 import io.streamwatch.source.SourceSettings.OffsetFallback;
 import io.streamwatch.source.SourceSettings.StartFrom;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -48,7 +47,8 @@ public record StreamwatchConfig(
         AlertSettings alerting,
         JdbcSinkSettings jdbc,
         CheckpointSettings checkpointing,
-        Map<String, String> effective) implements Serializable {
+        Map<String, String> effective)
+        implements Serializable {
 
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
 
@@ -98,11 +98,14 @@ public record StreamwatchConfig(
         try {
             Object tree = new ObjectMapper(new YAMLFactory()).readValue(in, Object.class);
             if (tree == null) return Map.of();
-            if (!(tree instanceof Map)) throw new ConfigException(List.of("configuration file: expected a mapping at the top level"));
+            if (!(tree instanceof Map))
+                throw new ConfigException(List.of("configuration file: expected a mapping at the top level"));
             return (Map<String, Object>) tree;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new ConfigException(List.of("configuration file is not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr())));
+                    + (e.getLocation() == null
+                            ? ""
+                            : " at line " + e.getLocation().getLineNr())));
         }
     }
 
@@ -111,8 +114,8 @@ public record StreamwatchConfig(
      * @param overrides dotted keys to values, as given on the command line
      * @param environment where secrets are looked up
      */
-    public static StreamwatchConfig load(Map<String, Object> tree, Map<String, String> overrides,
-                                         Map<String, String> environment) {
+    public static StreamwatchConfig load(
+            Map<String, Object> tree, Map<String, String> overrides, Map<String, String> environment) {
         Map<String, Object> flat = ConfigReader.flatten(tree);
         flat.putAll(overrides);
         ConfigReader r = new ConfigReader(flat);
@@ -142,8 +145,10 @@ public record StreamwatchConfig(
                 r.duration("aggregation.allowed-lateness", Duration.ofMinutes(1), Duration.ZERO),
                 r.doubleIn("aggregation.quantile-relative-accuracy", 0.01, 0.0001, 0.5));
         if (aggregation.window() == WindowType.SLIDING && aggregation.slide().compareTo(aggregation.size()) > 0) {
-            r.problem("aggregation.slide", aggregation.slide(), "must not exceed aggregation.size ("
-                    + aggregation.size() + ") or windows would leave gaps");
+            r.problem(
+                    "aggregation.slide",
+                    aggregation.slide(),
+                    "must not exceed aggregation.size (" + aggregation.size() + ") or windows would leave gaps");
         }
 
         DetectorSuite detection = DetectionReader.read(r);
@@ -162,8 +167,19 @@ public record StreamwatchConfig(
                 r.duration("restart.reset-backoff-threshold", Duration.ofHours(1), Duration.ofSeconds(1)));
 
         r.finish();
-        return new StreamwatchConfig(jobName, parallelism, source, watermarks, contract, dedupe, aggregation,
-                detection, alerting, jdbc, checkpointing, Map.copyOf(r.effective()));
+        return new StreamwatchConfig(
+                jobName,
+                parallelism,
+                source,
+                watermarks,
+                contract,
+                dedupe,
+                aggregation,
+                detection,
+                alerting,
+                jdbc,
+                checkpointing,
+                Map.copyOf(r.effective()));
     }
 
     /** Defaults plus the given overrides, with no environment: for tests and tools. */
@@ -186,15 +202,24 @@ public record StreamwatchConfig(
             r.problem(p + "topics", "", "name at least one topic, or set " + p + "topic-pattern");
         }
         StartFrom startFrom = r.enumValue(p + "starting-offsets", StartFrom.class, StartFrom.COMMITTED);
-        OffsetFallback fallback = r.enumValue(p + "committed-offsets-fallback", OffsetFallback.class, OffsetFallback.EARLIEST);
+        OffsetFallback fallback =
+                r.enumValue(p + "committed-offsets-fallback", OffsetFallback.class, OffsetFallback.EARLIEST);
         java.time.Instant timestamp = r.instant(p + "starting-timestamp", null);
         if (startFrom == StartFrom.TIMESTAMP && timestamp == null) {
             r.problem(p + "starting-timestamp", null, "required when " + p + "starting-offsets is timestamp");
         }
         Map<String, String> properties = new LinkedHashMap<>();
-        r.stringMap(p + "properties").forEach((k, v) -> properties.put(k, resolveEnv(r, p + "properties." + k, v, environment)));
-        return new SourceSettings(bootstrap, topics, pattern, r.string(p + "group-id", "streamwatch"), startFrom,
-                fallback, timestamp, r.duration(p + "partition-discovery-interval", Duration.ofMinutes(5), Duration.ZERO),
+        r.stringMap(p + "properties")
+                .forEach((k, v) -> properties.put(k, resolveEnv(r, p + "properties." + k, v, environment)));
+        return new SourceSettings(
+                bootstrap,
+                topics,
+                pattern,
+                r.string(p + "group-id", "streamwatch"),
+                startFrom,
+                fallback,
+                timestamp,
+                r.duration(p + "partition-discovery-interval", Duration.ofMinutes(5), Duration.ZERO),
                 properties);
     }
 
@@ -205,13 +230,14 @@ public record StreamwatchConfig(
         String user = r.string(p + "user", "streamwatch");
         String passwordEnv = r.string(p + "password-env", "STREAMWATCH_DB_PASSWORD");
         int batchSize = r.intIn(p + "batch-size", JdbcSettings.DEFAULT_BATCH_SIZE, 1, 100_000);
-        Duration interval = r.duration(p + "batch-interval",
-                Duration.ofMillis(JdbcSettings.DEFAULT_BATCH_INTERVAL_MS), Duration.ZERO);
+        Duration interval = r.duration(
+                p + "batch-interval", Duration.ofMillis(JdbcSettings.DEFAULT_BATCH_INTERVAL_MS), Duration.ZERO);
         int retries = r.intIn(p + "max-retries", JdbcSettings.DEFAULT_MAX_RETRIES, 0, 100);
         boolean migrate = r.bool(p + "migrate", true);
         try {
-            return new JdbcSinkSettings(new JdbcSettings(url, user, environment.get(passwordEnv), batchSize,
-                    interval.toMillis(), retries), migrate);
+            return new JdbcSinkSettings(
+                    new JdbcSettings(url, user, environment.get(passwordEnv), batchSize, interval.toMillis(), retries),
+                    migrate);
         } catch (IllegalArgumentException e) {
             r.problem(p + "url", e.getMessage());
             return null;

@@ -1,7 +1,8 @@
 package io.streamwatch.dedupe;
 
-import io.streamwatch.dedupe.DedupeSettings;
 import io.streamwatch.model.Event;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -13,9 +14,6 @@ import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Drops events whose id was already seen within the dedupe scope (a series, or a source).
@@ -39,6 +37,7 @@ public class DedupeFunction extends KeyedProcessFunction<String, Event, Event> {
     private transient MapState<String, Boolean> seen;
     /** The same ids with their cleanup time, in arrival order. */
     private transient ListState<Tuple2<Long, String>> cleanupQueue;
+
     private transient Counter duplicates;
 
     public DedupeFunction(DedupeSettings settings) {
@@ -48,17 +47,15 @@ public class DedupeFunction extends KeyedProcessFunction<String, Event, Event> {
 
     /** The key that scopes uniqueness of event ids. */
     public static KeySelector<Event, String> scopeKey(DedupeSettings.Scope scope) {
-        return scope == DedupeSettings.Scope.SOURCE
-                ? e -> e.source == null ? "" : e.source
-                : e -> e.seriesKey;
+        return scope == DedupeSettings.Scope.SOURCE ? e -> e.source == null ? "" : e.source : e -> e.seriesKey;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        seen = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.BOOLEAN));
-        cleanupQueue = getRuntimeContext().getListState(
-                new ListStateDescriptor<>("event-id-cleanup-queue", Types.TUPLE(Types.LONG, Types.STRING)));
+        seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.BOOLEAN));
+        cleanupQueue = getRuntimeContext()
+                .getListState(
+                        new ListStateDescriptor<>("event-id-cleanup-queue", Types.TUPLE(Types.LONG, Types.STRING)));
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicates");
     }
 

@@ -11,5 +11,8 @@ import java.time.Duration;
 public record DedupeSettings(Scope scope, Duration retention, Duration cleanupInterval) implements Serializable {
 
     /** Within which group an event id must be unique. */
-    public enum Scope { SERIES, SOURCE }
+    public enum Scope {
+        SERIES,
+        SOURCE
+    }
 }

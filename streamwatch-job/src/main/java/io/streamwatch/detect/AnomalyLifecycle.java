@@ -16,7 +16,11 @@ public record AnomalyLifecycle(double openThreshold, double resolveThreshold, in
         implements Serializable {
 
     /** What one observation did to the anomaly. */
-    public enum Transition { NONE, OPENED, RESOLVED }
+    public enum Transition {
+        NONE,
+        OPENED,
+        RESOLVED
+    }
 
     public AnomalyLifecycle {
         if (!(openThreshold > 0.0 && openThreshold <= 1.0)) {

@@ -7,8 +7,7 @@ package io.streamwatch.detect;
  */
 public record Assessment(double score, double expectedLow, double expectedHigh) {
 
-    public static final Assessment WARMING_UP =
-            new Assessment(0.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+    public static final Assessment WARMING_UP = new Assessment(0.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
 
     public Assessment {
         if (!(score >= 0.0 && score <= 1.0)) {

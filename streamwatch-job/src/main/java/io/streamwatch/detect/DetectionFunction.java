@@ -2,18 +2,6 @@ package io.streamwatch.detect;
 
 import io.streamwatch.model.AnomalyEvent;
 import io.streamwatch.model.WindowAggregate;
-
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RuntimeContext;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.TimerService;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
-
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -24,6 +12,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Runs every detector on the window aggregates of one series (keyed by series key) and turns their
@@ -52,6 +50,7 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
     private static final Pattern DETECTOR_NAME = Pattern.compile("[A-Za-z0-9]+");
     /** Missing-data verdicts: the observed value is a number of silent windows, and 0 are expected. */
     private static final Assessment SILENT = new Assessment(1.0, 0.0, 0.0);
+
     private static final Assessment NOT_SILENT = new Assessment(0.0, 0.0, 0.0);
 
     private final List<Detector<?>> detectors;
@@ -91,8 +90,7 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
     @Override
     public void open(OpenContext openContext) {
         RuntimeContext context = getRuntimeContext();
-        seriesState = context.getState(
-                new ValueStateDescriptor<>("series", TypeInformation.of(SeriesState.class)));
+        seriesState = context.getState(new ValueStateDescriptor<>("series", TypeInformation.of(SeriesState.class)));
         missingDataState = context.getState(lifecycleDescriptor(MISSING_DATA));
         slots = new ArrayList<>(detectors.size());
         for (Detector<?> detector : detectors) {
@@ -103,8 +101,7 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
     }
 
     @Override
-    public void processElement(WindowAggregate aggregate, Context ctx, Collector<AnomalyEvent> out)
-            throws Exception {
+    public void processElement(WindowAggregate aggregate, Context ctx, Collector<AnomalyEvent> out) throws Exception {
         SeriesState series = seriesState.value();
         if (series == null) {
             series = new SeriesState();
@@ -150,12 +147,18 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
         }
     }
 
-    private <S> void detect(Slot<S> slot, String key, WindowAggregate aggregate, double observed,
-                            Context ctx, Collector<AnomalyEvent> out) throws IOException {
+    private <S> void detect(
+            Slot<S> slot,
+            String key,
+            WindowAggregate aggregate,
+            double observed,
+            Context ctx,
+            Collector<AnomalyEvent> out)
+            throws IOException {
         Assessment assessment = slot.assess(aggregate.windowEnd, observed);
         String name = slot.detector.name();
-        ctx.output(SCORES, new DetectorScore(
-                key, name, aggregate.windowStart, aggregate.windowEnd, observed, assessment));
+        ctx.output(
+                SCORES, new DetectorScore(key, name, aggregate.windowStart, aggregate.windowEnd, observed, assessment));
 
         LifecycleState lifecycle = slot.lifecycle.value();
         if (lifecycle == null) {
@@ -165,17 +168,48 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
         long openedWindowStart = lifecycle.openedWindowStart;
         double openedScore = lifecycle.openedScore;
         switch (slot.rules.observe(lifecycle, aggregate.windowStart, assessment.score())) {
-            case OPENED -> emit(out, anomaly(AnomalyEvent.Kind.OPENED, key, name, aggregate.windowStart,
-                    aggregate.windowStart, aggregate.windowEnd, assessment, assessment.score(), observed,
-                    String.format(Locale.ROOT, "%s %s outside expected [%s, %s]", fieldName(),
-                            number(observed), number(assessment.expectedLow()),
-                            number(assessment.expectedHigh()))));
-            case RESOLVED -> emit(out, anomaly(AnomalyEvent.Kind.RESOLVED, key, name, openedWindowStart,
-                    aggregate.windowStart, aggregate.windowEnd, assessment, openedScore, observed,
-                    String.format(Locale.ROOT, "%s %s, normal again for %d windows; expected [%s, %s]",
-                            fieldName(), number(observed), slot.rules.resolveAfter(),
-                            number(assessment.expectedLow()), number(assessment.expectedHigh()))));
-            case NONE -> { }
+            case OPENED ->
+                emit(
+                        out,
+                        anomaly(
+                                AnomalyEvent.Kind.OPENED,
+                                key,
+                                name,
+                                aggregate.windowStart,
+                                aggregate.windowStart,
+                                aggregate.windowEnd,
+                                assessment,
+                                assessment.score(),
+                                observed,
+                                String.format(
+                                        Locale.ROOT,
+                                        "%s %s outside expected [%s, %s]",
+                                        fieldName(),
+                                        number(observed),
+                                        number(assessment.expectedLow()),
+                                        number(assessment.expectedHigh()))));
+            case RESOLVED ->
+                emit(
+                        out,
+                        anomaly(
+                                AnomalyEvent.Kind.RESOLVED,
+                                key,
+                                name,
+                                openedWindowStart,
+                                aggregate.windowStart,
+                                aggregate.windowEnd,
+                                assessment,
+                                openedScore,
+                                observed,
+                                String.format(
+                                        Locale.ROOT,
+                                        "%s %s, normal again for %d windows; expected [%s, %s]",
+                                        fieldName(),
+                                        number(observed),
+                                        slot.rules.resolveAfter(),
+                                        number(assessment.expectedLow()),
+                                        number(assessment.expectedHigh()))));
+            case NONE -> {}
         }
         // only an open anomaly needs remembering: keeps state small for the many healthy series
         if (lifecycle.open) {
@@ -191,21 +225,41 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
         AnomalyLifecycle.open(missing, series.lastWindowEnd, SILENT.score());
         missingDataState.update(missing);
         int silent = settings.missingAfterWindows();
-        emit(out, anomaly(AnomalyEvent.Kind.OPENED, key, MISSING_DATA, series.lastWindowEnd,
-                series.lastWindowEnd, timestamp, SILENT, SILENT.score(), silent,
-                "no data for " + silent + " windows since " + Instant.ofEpochMilli(series.lastWindowEnd)));
+        emit(
+                out,
+                anomaly(
+                        AnomalyEvent.Kind.OPENED,
+                        key,
+                        MISSING_DATA,
+                        series.lastWindowEnd,
+                        series.lastWindowEnd,
+                        timestamp,
+                        SILENT,
+                        SILENT.score(),
+                        silent,
+                        "no data for " + silent + " windows since " + Instant.ofEpochMilli(series.lastWindowEnd)));
     }
 
-    private void resolveMissingData(String key, WindowAggregate aggregate, SeriesState series,
-                                    Collector<AnomalyEvent> out) throws IOException {
+    private void resolveMissingData(
+            String key, WindowAggregate aggregate, SeriesState series, Collector<AnomalyEvent> out) throws IOException {
         LifecycleState missing = missingDataState.value();
         if (missing == null) {
             return;
         }
         double silent = (double) (aggregate.windowStart - series.lastWindowEnd) / series.windowLength;
-        emit(out, anomaly(AnomalyEvent.Kind.RESOLVED, key, MISSING_DATA, missing.openedWindowStart,
-                aggregate.windowStart, aggregate.windowEnd, NOT_SILENT, missing.openedScore, silent,
-                "data again after " + number(silent) + " windows without data"));
+        emit(
+                out,
+                anomaly(
+                        AnomalyEvent.Kind.RESOLVED,
+                        key,
+                        MISSING_DATA,
+                        missing.openedWindowStart,
+                        aggregate.windowStart,
+                        aggregate.windowEnd,
+                        NOT_SILENT,
+                        missing.openedScore,
+                        silent,
+                        "data again after " + number(silent) + " windows without data"));
         missingDataState.clear();
     }
 
@@ -220,17 +274,38 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
         for (Slot<?> slot : slots) {
             LifecycleState lifecycle = slot.lifecycle.value();
             if (lifecycle != null) {
-                emit(out, anomaly(AnomalyEvent.Kind.RESOLVED, key, slot.detector.name(),
-                        lifecycle.openedWindowStart, series.lastWindowEnd, timestamp, NOT_SILENT,
-                        lifecycle.openedScore, silent, message));
+                emit(
+                        out,
+                        anomaly(
+                                AnomalyEvent.Kind.RESOLVED,
+                                key,
+                                slot.detector.name(),
+                                lifecycle.openedWindowStart,
+                                series.lastWindowEnd,
+                                timestamp,
+                                NOT_SILENT,
+                                lifecycle.openedScore,
+                                silent,
+                                message));
             }
             slot.state.clear();
             slot.lifecycle.clear();
         }
         LifecycleState missing = missingDataState.value();
         if (missing != null) {
-            emit(out, anomaly(AnomalyEvent.Kind.RESOLVED, key, MISSING_DATA, missing.openedWindowStart,
-                    series.lastWindowEnd, timestamp, NOT_SILENT, missing.openedScore, silent, message));
+            emit(
+                    out,
+                    anomaly(
+                            AnomalyEvent.Kind.RESOLVED,
+                            key,
+                            MISSING_DATA,
+                            missing.openedWindowStart,
+                            series.lastWindowEnd,
+                            timestamp,
+                            NOT_SILENT,
+                            missing.openedScore,
+                            silent,
+                            message));
         }
         missingDataState.clear();
         seriesState.clear();
@@ -249,9 +324,17 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
      * @param severityScore the score the severity is taken from: the opening score, also when
      *     resolving, so a resolution is routed like the anomaly it ends
      */
-    private AnomalyEvent anomaly(AnomalyEvent.Kind kind, String key, String detector, long openedWindowStart,
-                                 long windowStart, long windowEnd, Assessment assessment,
-                                 double severityScore, double observed, String message) {
+    private AnomalyEvent anomaly(
+            AnomalyEvent.Kind kind,
+            String key,
+            String detector,
+            long openedWindowStart,
+            long windowStart,
+            long windowEnd,
+            Assessment assessment,
+            double severityScore,
+            double observed,
+            String message) {
         AnomalyEvent event = new AnomalyEvent();
         event.kind = kind;
         event.seriesKey = key;
@@ -282,7 +365,10 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
         if (Double.isInfinite(value)) {
             return value > 0 ? "+inf" : "-inf";
         }
-        return new BigDecimal(value).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+        return new BigDecimal(value)
+                .round(new MathContext(4))
+                .stripTrailingZeros()
+                .toPlainString();
     }
 
     private static ValueStateDescriptor<LifecycleState> lifecycleDescriptor(String detectorName) {
@@ -299,8 +385,8 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
         private Slot(Detector<S> detector, RuntimeContext context, AnomalyLifecycle rules) {
             this.detector = detector;
             this.rules = rules;
-            this.state = context.getState(
-                    new ValueStateDescriptor<>("detector-" + detector.name(), detector.stateType()));
+            this.state =
+                    context.getState(new ValueStateDescriptor<>("detector-" + detector.name(), detector.stateType()));
             this.lifecycle = context.getState(lifecycleDescriptor(detector.name()));
         }
 

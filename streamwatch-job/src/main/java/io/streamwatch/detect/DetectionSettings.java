@@ -26,11 +26,16 @@ public record DetectionSettings(
         AnomalyLifecycle lifecycle,
         int missingAfterWindows,
         int retireAfterWindows,
-        Map<String, Double> openThresholds) implements Serializable {
+        Map<String, Double> openThresholds)
+        implements Serializable {
 
     /** Settings where every detector opens at the lifecycle's threshold. */
-    public DetectionSettings(ObservedField field, SeverityThresholds severity, AnomalyLifecycle lifecycle,
-                             int missingAfterWindows, int retireAfterWindows) {
+    public DetectionSettings(
+            ObservedField field,
+            SeverityThresholds severity,
+            AnomalyLifecycle lifecycle,
+            int missingAfterWindows,
+            int retireAfterWindows) {
         this(field, severity, lifecycle, missingAfterWindows, retireAfterWindows, Map.of());
     }
 

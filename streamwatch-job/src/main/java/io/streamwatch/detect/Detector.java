@@ -1,8 +1,7 @@
 package io.streamwatch.detect;
 
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-
 import java.io.Serializable;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
  * A streaming anomaly detector for one series at a time. Implementations are plain Java and hold

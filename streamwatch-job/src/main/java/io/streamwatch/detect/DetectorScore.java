@@ -13,12 +13,18 @@ public class DetectorScore {
     public double score;
     /** Infinite during warm-up. */
     public double expectedLow;
+
     public double expectedHigh;
 
     public DetectorScore() {}
 
-    public DetectorScore(String seriesKey, String detector, long windowStart, long windowEnd,
-                         double observed, Assessment assessment) {
+    public DetectorScore(
+            String seriesKey,
+            String detector,
+            long windowStart,
+            long windowEnd,
+            double observed,
+            Assessment assessment) {
         this.seriesKey = seriesKey;
         this.detector = detector;
         this.windowStart = windowStart;
@@ -33,11 +39,14 @@ public class DetectorScore {
     public boolean equals(Object o) {
         if (!(o instanceof DetectorScore)) return false;
         DetectorScore s = (DetectorScore) o;
-        return windowStart == s.windowStart && windowEnd == s.windowEnd
-                && Double.compare(observed, s.observed) == 0 && Double.compare(score, s.score) == 0
+        return windowStart == s.windowStart
+                && windowEnd == s.windowEnd
+                && Double.compare(observed, s.observed) == 0
+                && Double.compare(score, s.score) == 0
                 && Double.compare(expectedLow, s.expectedLow) == 0
                 && Double.compare(expectedHigh, s.expectedHigh) == 0
-                && Objects.equals(seriesKey, s.seriesKey) && Objects.equals(detector, s.detector);
+                && Objects.equals(seriesKey, s.seriesKey)
+                && Objects.equals(detector, s.detector);
     }
 
     @Override
@@ -47,7 +56,7 @@ public class DetectorScore {
 
     @Override
     public String toString() {
-        return "DetectorScore{" + detector + " on " + seriesKey + " window=" + windowStart
-                + " observed=" + observed + " score=" + score + "}";
+        return "DetectorScore{" + detector + " on " + seriesKey + " window=" + windowStart + " observed=" + observed
+                + " score=" + score + "}";
     }
 }

@@ -4,6 +4,7 @@ package io.streamwatch.detect;
 public class EwmaState {
     /** Observations folded in so far. */
     public long count;
+
     public double mean;
     /** Exponentially weighted population variance. */
     public double variance;

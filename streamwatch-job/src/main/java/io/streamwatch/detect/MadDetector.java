@@ -1,8 +1,7 @@
 package io.streamwatch.detect;
 
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-
 import java.util.Arrays;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
  * Rolling median and median absolute deviation (MAD) over the last {@code window} values. A value is

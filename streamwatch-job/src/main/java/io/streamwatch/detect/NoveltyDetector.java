@@ -59,7 +59,8 @@ public final class NoveltyDetector implements Detector<NoveltyState> {
             throw new IllegalArgumentException("window must be >= 2, was " + window);
         }
         if (segments < 1 || window % segments != 0) {
-            throw new IllegalArgumentException("segments must be >= 1 and divide window=" + window + ", was " + segments);
+            throw new IllegalArgumentException(
+                    "segments must be >= 1 and divide window=" + window + ", was " + segments);
         }
         if (memory < 1) {
             throw new IllegalArgumentException("memory must be >= 1, was " + memory);

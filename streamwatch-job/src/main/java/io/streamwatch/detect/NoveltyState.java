@@ -9,6 +9,7 @@ public class NoveltyState {
     public long count;
     /** Smallest and largest value seen. */
     public double min;
+
     public double max;
     /** Ring buffer of the last {@code window} values; slot {@code count % window} is the oldest. */
     public double[] recent;

@@ -4,7 +4,14 @@ import io.streamwatch.model.WindowAggregate;
 
 /** Which statistic of a window the detectors watch. */
 public enum ObservedField {
-    MEAN, SUM, COUNT, MIN, MAX, P50, P95, P99;
+    MEAN,
+    SUM,
+    COUNT,
+    MIN,
+    MAX,
+    P50,
+    P95,
+    P99;
 
     public double of(WindowAggregate a) {
         return switch (this) {

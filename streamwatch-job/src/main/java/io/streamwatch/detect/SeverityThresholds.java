@@ -1,7 +1,6 @@
 package io.streamwatch.detect;
 
 import io.streamwatch.model.Severity;
-
 import java.io.Serializable;
 
 /**

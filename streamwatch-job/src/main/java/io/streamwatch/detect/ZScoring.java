@@ -22,8 +22,7 @@ import java.io.Serializable;
  * @param minSpread absolute floor on the spread, in the unit of the observed value
  * @param relativeMinSpread floor on the spread as a fraction of the magnitude of the center
  */
-public record ZScoring(double zLow, double zHigh, double minSpread, double relativeMinSpread)
-        implements Serializable {
+public record ZScoring(double zLow, double zHigh, double minSpread, double relativeMinSpread) implements Serializable {
 
     /** 3 to 6 standard deviations; spread at least 1 % of the level (and never 0). */
     public static final ZScoring DEFAULT = new ZScoring(3.0, 6.0, 1e-9, 0.01);
@@ -39,8 +38,7 @@ public record ZScoring(double zLow, double zHigh, double minSpread, double relat
             throw new IllegalArgumentException("minSpread must be finite and > 0, was " + minSpread);
         }
         if (!(relativeMinSpread >= 0.0 && Double.isFinite(relativeMinSpread))) {
-            throw new IllegalArgumentException(
-                    "relativeMinSpread must be finite and >= 0, was " + relativeMinSpread);
+            throw new IllegalArgumentException("relativeMinSpread must be finite and >= 0, was " + relativeMinSpread);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.streamwatch.eventtime;
 
-import io.streamwatch.eventtime.WatermarkSettings;
 import io.streamwatch.model.Ingested;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -15,8 +14,8 @@ public final class IngestWatermarks {
     public static WatermarkStrategy<Ingested> strategy(WatermarkSettings settings) {
         long outOfOrderness = settings.maxOutOfOrderness().toMillis();
         long step = settings.step().toMillis();
-        WatermarkStrategy<Ingested> strategy = WatermarkStrategy
-                .<Ingested>forGenerator(context -> new SteppedWatermarks<>(outOfOrderness, step))
+        WatermarkStrategy<Ingested> strategy = WatermarkStrategy.<Ingested>forGenerator(
+                        context -> new SteppedWatermarks<>(outOfOrderness, step))
                 .withTimestampAssigner(new EventTimeAssigner());
         return settings.idleness().isZero() ? strategy : strategy.withIdleness(settings.idleness());
     }

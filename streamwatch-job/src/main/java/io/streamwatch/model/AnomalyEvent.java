@@ -7,7 +7,10 @@ import java.util.Objects;
  * (series key, detector, {@link #openedWindowStart}); its RESOLVED event carries the same identity.
  */
 public class AnomalyEvent {
-    public enum Kind { OPENED, RESOLVED }
+    public enum Kind {
+        OPENED,
+        RESOLVED
+    }
 
     public String seriesKey;
     public String detector;
@@ -16,9 +19,11 @@ public class AnomalyEvent {
     public long openedWindowStart;
     /** The window that caused this event (the opening window, or the one that resolved it). */
     public long windowStart;
+
     public long windowEnd;
     /** In [0, 1]. */
     public double score;
+
     public Severity severity;
     public double observed;
     public double expectedLow;
@@ -36,13 +41,18 @@ public class AnomalyEvent {
     public boolean equals(Object o) {
         if (!(o instanceof AnomalyEvent)) return false;
         AnomalyEvent a = (AnomalyEvent) o;
-        return openedWindowStart == a.openedWindowStart && windowStart == a.windowStart
-                && windowEnd == a.windowEnd && Double.compare(score, a.score) == 0
+        return openedWindowStart == a.openedWindowStart
+                && windowStart == a.windowStart
+                && windowEnd == a.windowEnd
+                && Double.compare(score, a.score) == 0
                 && Double.compare(observed, a.observed) == 0
                 && Double.compare(expectedLow, a.expectedLow) == 0
                 && Double.compare(expectedHigh, a.expectedHigh) == 0
-                && Objects.equals(seriesKey, a.seriesKey) && Objects.equals(detector, a.detector)
-                && kind == a.kind && severity == a.severity && Objects.equals(message, a.message);
+                && Objects.equals(seriesKey, a.seriesKey)
+                && Objects.equals(detector, a.detector)
+                && kind == a.kind
+                && severity == a.severity
+                && Objects.equals(message, a.message);
     }
 
     @Override
@@ -52,7 +62,7 @@ public class AnomalyEvent {
 
     @Override
     public String toString() {
-        return "AnomalyEvent{" + kind + " " + detector + " on " + seriesKey + " window=" + windowStart
-                + " score=" + score + " " + severity + "}";
+        return "AnomalyEvent{" + kind + " " + detector + " on " + seriesKey + " window=" + windowStart + " score="
+                + score + " " + severity + "}";
     }
 }

@@ -12,13 +12,20 @@ public class DeadLetter {
     public long kafkaTimestamp;
     /** The record value exactly as received; empty for a null (tombstone) value. */
     public byte[] payload;
+
     public ErrorCode errorCode;
     public String message;
 
     public DeadLetter() {}
 
-    public DeadLetter(String topic, int partition, long offset, long kafkaTimestamp,
-                      byte[] payload, ErrorCode errorCode, String message) {
+    public DeadLetter(
+            String topic,
+            int partition,
+            long offset,
+            long kafkaTimestamp,
+            byte[] payload,
+            ErrorCode errorCode,
+            String message) {
         this.topic = topic;
         this.partition = partition;
         this.offset = offset;
@@ -49,9 +56,13 @@ public class DeadLetter {
     public boolean equals(Object o) {
         if (!(o instanceof DeadLetter)) return false;
         DeadLetter d = (DeadLetter) o;
-        return partition == d.partition && offset == d.offset && kafkaTimestamp == d.kafkaTimestamp
-                && Objects.equals(topic, d.topic) && Arrays.equals(payload, d.payload)
-                && errorCode == d.errorCode && Objects.equals(message, d.message);
+        return partition == d.partition
+                && offset == d.offset
+                && kafkaTimestamp == d.kafkaTimestamp
+                && Objects.equals(topic, d.topic)
+                && Arrays.equals(payload, d.payload)
+                && errorCode == d.errorCode
+                && Objects.equals(message, d.message);
     }
 
     @Override

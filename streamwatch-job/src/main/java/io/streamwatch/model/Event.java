@@ -1,9 +1,8 @@
 package io.streamwatch.model;
 
-import org.apache.flink.api.common.typeinfo.TypeInfo;
-
 import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /** A validated event, with the Kafka coordinates it was read from (its lineage). */
 public class Event {
@@ -11,6 +10,7 @@ public class Event {
     public String seriesKey;
     /** Event time, epoch milliseconds. */
     public long eventTime;
+
     public double value;
     /** Optional: who produced the event; may be null. */
     public String source;
@@ -44,11 +44,16 @@ public class Event {
     public boolean equals(Object o) {
         if (!(o instanceof Event)) return false;
         Event e = (Event) o;
-        return eventTime == e.eventTime && Double.compare(value, e.value) == 0
-                && partition == e.partition && offset == e.offset
-                && Objects.equals(eventId, e.eventId) && Objects.equals(seriesKey, e.seriesKey)
-                && Objects.equals(source, e.source) && Objects.equals(unit, e.unit)
-                && Objects.equals(attributes, e.attributes) && Objects.equals(topic, e.topic);
+        return eventTime == e.eventTime
+                && Double.compare(value, e.value) == 0
+                && partition == e.partition
+                && offset == e.offset
+                && Objects.equals(eventId, e.eventId)
+                && Objects.equals(seriesKey, e.seriesKey)
+                && Objects.equals(source, e.source)
+                && Objects.equals(unit, e.unit)
+                && Objects.equals(attributes, e.attributes)
+                && Objects.equals(topic, e.topic);
     }
 
     @Override
@@ -58,7 +63,7 @@ public class Event {
 
     @Override
     public String toString() {
-        return "Event{" + eventId + ", " + seriesKey + ", t=" + eventTime + ", v=" + value
-                + ", " + topic + "/" + partition + "@" + offset + "}";
+        return "Event{" + eventId + ", " + seriesKey + ", t=" + eventTime + ", v=" + value + ", " + topic + "/"
+                + partition + "@" + offset + "}";
     }
 }

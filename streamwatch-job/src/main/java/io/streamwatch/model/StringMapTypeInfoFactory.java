@@ -1,11 +1,10 @@
 package io.streamwatch.model;
 
+import java.lang.reflect.Type;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-
-import java.lang.reflect.Type;
-import java.util.Map;
 
 /** Serializes {@code Map<String, String>} fields with Flink's MapSerializer instead of Kryo. */
 public class StringMapTypeInfoFactory extends TypeInfoFactory<Map<String, String>> {

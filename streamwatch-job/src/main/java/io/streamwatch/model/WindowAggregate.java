@@ -12,6 +12,7 @@ public class WindowAggregate {
     public long windowStart;
     /** Exclusive end, epoch milliseconds. */
     public long windowEnd;
+
     public long count;
     public double sum;
     public double min;
@@ -19,6 +20,7 @@ public class WindowAggregate {
     public double mean;
     /** Population standard deviation. */
     public double stddev;
+
     public long firstEventTime;
     public long lastEventTime;
     public double p50;
@@ -33,13 +35,21 @@ public class WindowAggregate {
     public boolean equals(Object o) {
         if (!(o instanceof WindowAggregate)) return false;
         WindowAggregate a = (WindowAggregate) o;
-        return windowStart == a.windowStart && windowEnd == a.windowEnd && count == a.count
-                && Double.compare(sum, a.sum) == 0 && Double.compare(min, a.min) == 0
-                && Double.compare(max, a.max) == 0 && Double.compare(mean, a.mean) == 0
-                && Double.compare(stddev, a.stddev) == 0 && firstEventTime == a.firstEventTime
-                && lastEventTime == a.lastEventTime && Double.compare(p50, a.p50) == 0
-                && Double.compare(p95, a.p95) == 0 && Double.compare(p99, a.p99) == 0
-                && revision == a.revision && Objects.equals(seriesKey, a.seriesKey);
+        return windowStart == a.windowStart
+                && windowEnd == a.windowEnd
+                && count == a.count
+                && Double.compare(sum, a.sum) == 0
+                && Double.compare(min, a.min) == 0
+                && Double.compare(max, a.max) == 0
+                && Double.compare(mean, a.mean) == 0
+                && Double.compare(stddev, a.stddev) == 0
+                && firstEventTime == a.firstEventTime
+                && lastEventTime == a.lastEventTime
+                && Double.compare(p50, a.p50) == 0
+                && Double.compare(p95, a.p95) == 0
+                && Double.compare(p99, a.p99) == 0
+                && revision == a.revision
+                && Objects.equals(seriesKey, a.seriesKey);
     }
 
     @Override
@@ -49,7 +59,7 @@ public class WindowAggregate {
 
     @Override
     public String toString() {
-        return "WindowAggregate{" + seriesKey + " [" + windowStart + "," + windowEnd + ") n=" + count
-                + " mean=" + mean + " rev=" + revision + "}";
+        return "WindowAggregate{" + seriesKey + " [" + windowStart + "," + windowEnd + ") n=" + count + " mean=" + mean
+                + " rev=" + revision + "}";
     }
 }

@@ -38,8 +38,8 @@ public class LatenessMeter extends ProcessFunction<Event, Event> {
     @Override
     public void open(OpenContext openContext) {
         lateAccepted = getRuntimeContext().getMetricGroup().counter("lateAccepted");
-        getRuntimeContext().getMetricGroup().gauge("watermarkLagMs", (Gauge<Long>) () ->
-                lastWatermark == Long.MIN_VALUE ? -1L : System.currentTimeMillis() - lastWatermark);
+        getRuntimeContext().getMetricGroup().gauge("watermarkLagMs", (Gauge<Long>)
+                () -> lastWatermark == Long.MIN_VALUE ? -1L : System.currentTimeMillis() - lastWatermark);
     }
 
     @Override

@@ -5,10 +5,9 @@ import io.streamwatch.model.AnomalyEvent;
 import io.streamwatch.model.DeadLetter;
 import io.streamwatch.model.LateEvent;
 import io.streamwatch.model.WindowAggregate;
+import java.util.Objects;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-
-import java.util.Objects;
 
 /**
  * Where the pipeline's results go: PostgreSQL and real receivers in production, collecting sinks
@@ -31,7 +30,11 @@ public record PipelineEnds(
 
     /** Ends that drop everything: for benchmarks, and for tests that watch metrics only. */
     public static PipelineEnds discarding() {
-        return new PipelineEnds(new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(),
-                new DiscardingSink<>(), AlertEnds.discarding());
+        return new PipelineEnds(
+                new DiscardingSink<>(),
+                new DiscardingSink<>(),
+                new DiscardingSink<>(),
+                new DiscardingSink<>(),
+                AlertEnds.discarding());
     }
 }

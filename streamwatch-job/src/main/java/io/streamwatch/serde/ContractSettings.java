@@ -14,11 +14,19 @@ public record ContractSettings(
         Instant earliestEventTime,
         boolean rejectUnknownFields,
         FieldNames defaultFields,
-        Map<String, FieldNames> fieldsByTopic) implements Serializable {
+        Map<String, FieldNames> fieldsByTopic)
+        implements Serializable {
 
     public static ContractSettings defaults() {
-        return new ContractSettings(1 << 20, 256, 64, Duration.ofMinutes(5),
-                Instant.parse("2000-01-01T00:00:00Z"), false, FieldNames.DEFAULT, Map.of());
+        return new ContractSettings(
+                1 << 20,
+                256,
+                64,
+                Duration.ofMinutes(5),
+                Instant.parse("2000-01-01T00:00:00Z"),
+                false,
+                FieldNames.DEFAULT,
+                Map.of());
     }
 
     public FieldNames fieldsFor(String topic) {

@@ -6,13 +6,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.streamwatch.serde.ContractSettings;
-import io.streamwatch.serde.FieldNames;
 import io.streamwatch.model.DeadLetter;
 import io.streamwatch.model.DeadLetter.ErrorCode;
 import io.streamwatch.model.Event;
 import io.streamwatch.model.Ingested;
-
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.Instant;
@@ -52,19 +49,26 @@ public final class EventParser implements Serializable {
     /**
      * @param nowMillis the wall clock, for the future-skew check
      */
-    public Ingested parse(String topic, int partition, long offset, long kafkaTimestamp,
-                          byte[] payload, long nowMillis) {
+    public Ingested parse(
+            String topic, int partition, long offset, long kafkaTimestamp, byte[] payload, long nowMillis) {
         try {
             Event event = toEvent(topic, payload, nowMillis);
             return Ingested.valid(event.withLineage(topic, partition, offset));
         } catch (ContractViolation v) {
             byte[] raw = payload == null ? new byte[0] : payload;
-            return Ingested.invalid(new DeadLetter(topic, partition, offset, kafkaTimestamp, raw, v.code, v.getMessage()));
+            return Ingested.invalid(
+                    new DeadLetter(topic, partition, offset, kafkaTimestamp, raw, v.code, v.getMessage()));
         } catch (RuntimeException unexpected) {
             // a parser bug must still not lose the record nor fail the job
             byte[] raw = payload == null ? new byte[0] : payload;
-            return Ingested.invalid(new DeadLetter(topic, partition, offset, kafkaTimestamp, raw,
-                    ErrorCode.MALFORMED_JSON, "unexpected error while parsing: " + unexpected));
+            return Ingested.invalid(new DeadLetter(
+                    topic,
+                    partition,
+                    offset,
+                    kafkaTimestamp,
+                    raw,
+                    ErrorCode.MALFORMED_JSON,
+                    "unexpected error while parsing: " + unexpected));
         }
     }
 
@@ -73,8 +77,10 @@ public final class EventParser implements Serializable {
             throw new ContractViolation(ErrorCode.EMPTY_PAYLOAD, "record has no value (null or empty)");
         }
         if (payload.length > contract.maxRecordBytes()) {
-            throw new ContractViolation(ErrorCode.PAYLOAD_TOO_LARGE, "record is " + payload.length
-                    + " bytes; the limit (contract.max-record-bytes) is " + contract.maxRecordBytes());
+            throw new ContractViolation(
+                    ErrorCode.PAYLOAD_TOO_LARGE,
+                    "record is " + payload.length + " bytes; the limit (contract.max-record-bytes) is "
+                            + contract.maxRecordBytes());
         }
         JsonNode root;
         try {
@@ -85,16 +91,19 @@ public final class EventParser implements Serializable {
             throw new ContractViolation(ErrorCode.MALFORMED_JSON, "not valid JSON: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
-            throw new ContractViolation(ErrorCode.NOT_AN_OBJECT, "expected a JSON object, got "
-                    + (root == null ? "nothing" : describe(root)));
+            throw new ContractViolation(
+                    ErrorCode.NOT_AN_OBJECT,
+                    "expected a JSON object, got " + (root == null ? "nothing" : describe(root)));
         }
         FieldNames f = contract.fieldsFor(topic);
         if (contract.rejectUnknownFields()) {
             for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
                 String name = it.next();
                 if (!f.all().contains(name)) {
-                    throw new ContractViolation(ErrorCode.UNKNOWN_FIELD, "field '" + echo(name)
-                            + "' is not part of the contract (known: " + String.join(", ", f.all()) + ")");
+                    throw new ContractViolation(
+                            ErrorCode.UNKNOWN_FIELD,
+                            "field '" + echo(name) + "' is not part of the contract (known: "
+                                    + String.join(", ", f.all()) + ")");
                 }
             }
         }
@@ -116,7 +125,8 @@ public final class EventParser implements Serializable {
 
     private String requiredKey(JsonNode root, String field) {
         String s = optionalKey(root, field);
-        if (s == null) throw new ContractViolation(ErrorCode.MISSING_FIELD, "required field '" + field + "' is missing");
+        if (s == null)
+            throw new ContractViolation(ErrorCode.MISSING_FIELD, "required field '" + field + "' is missing");
         return s;
     }
 
@@ -124,20 +134,24 @@ public final class EventParser implements Serializable {
         JsonNode n = present(root, field);
         if (n == null) return null;
         if (!n.isTextual()) {
-            throw new ContractViolation(ErrorCode.WRONG_TYPE, "field '" + field + "' must be a string, got " + describe(n));
+            throw new ContractViolation(
+                    ErrorCode.WRONG_TYPE, "field '" + field + "' must be a string, got " + describe(n));
         }
         String s = n.textValue();
         if (s.isBlank()) throw new ContractViolation(ErrorCode.MISSING_FIELD, "field '" + field + "' is blank");
         if (s.length() > contract.maxKeyLength()) {
-            throw new ContractViolation(ErrorCode.KEY_TOO_LONG, "field '" + field + "' is " + s.length()
-                    + " characters; the limit (contract.max-key-length) is " + contract.maxKeyLength());
+            throw new ContractViolation(
+                    ErrorCode.KEY_TOO_LONG,
+                    "field '" + field + "' is " + s.length() + " characters; the limit (contract.max-key-length) is "
+                            + contract.maxKeyLength());
         }
         return s;
     }
 
     private long eventTime(JsonNode root, String field, long nowMillis) {
         JsonNode n = present(root, field);
-        if (n == null) throw new ContractViolation(ErrorCode.MISSING_FIELD, "required field '" + field + "' is missing");
+        if (n == null)
+            throw new ContractViolation(ErrorCode.MISSING_FIELD, "required field '" + field + "' is missing");
         long millis;
         if (n.isIntegralNumber() && n.canConvertToLong()) {
             millis = n.longValue();
@@ -145,39 +159,53 @@ public final class EventParser implements Serializable {
             try {
                 millis = OffsetDateTime.parse(n.textValue()).toInstant().toEpochMilli();
             } catch (DateTimeParseException | ArithmeticException ex) {
-                throw new ContractViolation(ErrorCode.INVALID_EVENT_TIME, "field '" + field
-                        + "' must be ISO-8601 with an offset (e.g. 2024-05-01T12:00:00Z) or epoch milliseconds, got "
-                        + describe(n));
+                throw new ContractViolation(
+                        ErrorCode.INVALID_EVENT_TIME,
+                        "field '" + field
+                                + "' must be ISO-8601 with an offset (e.g. 2024-05-01T12:00:00Z) or epoch milliseconds, got "
+                                + describe(n));
             }
         } else {
-            throw new ContractViolation(ErrorCode.INVALID_EVENT_TIME, "field '" + field
-                    + "' must be an ISO-8601 string with an offset or whole epoch milliseconds, got " + describe(n));
+            throw new ContractViolation(
+                    ErrorCode.INVALID_EVENT_TIME,
+                    "field '" + field + "' must be an ISO-8601 string with an offset or whole epoch milliseconds, got "
+                            + describe(n));
         }
         long latest = nowMillis + contract.maxFutureSkew().toMillis();
         if (millis > latest) {
-            throw new ContractViolation(ErrorCode.EVENT_TIME_IN_FUTURE, "event time " + Instant.ofEpochMilli(millis)
-                    + " is more than " + contract.maxFutureSkew() + " (contract.max-future-skew) ahead of the clock ("
-                    + Instant.ofEpochMilli(nowMillis) + ")");
+            throw new ContractViolation(
+                    ErrorCode.EVENT_TIME_IN_FUTURE,
+                    "event time " + Instant.ofEpochMilli(millis)
+                            + " is more than " + contract.maxFutureSkew()
+                            + " (contract.max-future-skew) ahead of the clock ("
+                            + Instant.ofEpochMilli(nowMillis) + ")");
         }
         if (millis < contract.earliestEventTime().toEpochMilli()) {
             boolean looksLikeSeconds = millis > 100_000_000L && millis < 100_000_000_000L;
-            throw new ContractViolation(ErrorCode.EVENT_TIME_TOO_OLD, "event time " + Instant.ofEpochMilli(millis)
-                    + " is before " + contract.earliestEventTime() + " (contract.earliest-event-time)"
-                    + (looksLikeSeconds ? "; it looks like epoch seconds, the contract wants milliseconds" : ""));
+            throw new ContractViolation(
+                    ErrorCode.EVENT_TIME_TOO_OLD,
+                    "event time " + Instant.ofEpochMilli(millis)
+                            + " is before " + contract.earliestEventTime() + " (contract.earliest-event-time)"
+                            + (looksLikeSeconds
+                                    ? "; it looks like epoch seconds, the contract wants milliseconds"
+                                    : ""));
         }
         return millis;
     }
 
     private static double value(JsonNode root, String field) {
         JsonNode n = present(root, field);
-        if (n == null) throw new ContractViolation(ErrorCode.MISSING_FIELD, "required field '" + field + "' is missing");
+        if (n == null)
+            throw new ContractViolation(ErrorCode.MISSING_FIELD, "required field '" + field + "' is missing");
         if (!n.isNumber()) {
-            throw new ContractViolation(ErrorCode.WRONG_TYPE, "field '" + field + "' must be a JSON number, got " + describe(n));
+            throw new ContractViolation(
+                    ErrorCode.WRONG_TYPE, "field '" + field + "' must be a JSON number, got " + describe(n));
         }
         double v = n.doubleValue();
         if (!Double.isFinite(v)) {
-            throw new ContractViolation(ErrorCode.NON_FINITE_VALUE, "field '" + field + "' is " + echo(n.asText())
-                    + ", which is outside the range of a finite double");
+            throw new ContractViolation(
+                    ErrorCode.NON_FINITE_VALUE,
+                    "field '" + field + "' is " + echo(n.asText()) + ", which is outside the range of a finite double");
         }
         return v;
     }
@@ -186,23 +214,29 @@ public final class EventParser implements Serializable {
         JsonNode n = present(root, field);
         if (n == null) return Map.of();
         if (!n.isObject()) {
-            throw new ContractViolation(ErrorCode.INVALID_ATTRIBUTES, "field '" + field
-                    + "' must be an object of string values, got " + describe(n));
+            throw new ContractViolation(
+                    ErrorCode.INVALID_ATTRIBUTES,
+                    "field '" + field + "' must be an object of string values, got " + describe(n));
         }
         if (n.size() > contract.maxAttributes()) {
-            throw new ContractViolation(ErrorCode.INVALID_ATTRIBUTES, "field '" + field + "' has " + n.size()
-                    + " entries; the limit (contract.max-attributes) is " + contract.maxAttributes());
+            throw new ContractViolation(
+                    ErrorCode.INVALID_ATTRIBUTES,
+                    "field '" + field + "' has " + n.size() + " entries; the limit (contract.max-attributes) is "
+                            + contract.maxAttributes());
         }
         Map<String, String> out = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> a = it.next();
             if (!a.getValue().isTextual()) {
-                throw new ContractViolation(ErrorCode.INVALID_ATTRIBUTES, "attribute '" + echo(a.getKey())
-                        + "' must be a string, got " + describe(a.getValue()));
+                throw new ContractViolation(
+                        ErrorCode.INVALID_ATTRIBUTES,
+                        "attribute '" + echo(a.getKey()) + "' must be a string, got " + describe(a.getValue()));
             }
             if (a.getKey().length() > contract.maxKeyLength()) {
-                throw new ContractViolation(ErrorCode.INVALID_ATTRIBUTES, "an attribute name is " + a.getKey().length()
-                        + " characters; the limit (contract.max-key-length) is " + contract.maxKeyLength());
+                throw new ContractViolation(
+                        ErrorCode.INVALID_ATTRIBUTES,
+                        "an attribute name is " + a.getKey().length()
+                                + " characters; the limit (contract.max-key-length) is " + contract.maxKeyLength());
             }
             out.put(a.getKey(), a.getValue().textValue());
         }

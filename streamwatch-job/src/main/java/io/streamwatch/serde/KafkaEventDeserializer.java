@@ -19,8 +19,13 @@ public final class KafkaEventDeserializer implements KafkaRecordDeserializationS
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Ingested> out) {
         long timestamp = record.timestamp() >= 0 ? record.timestamp() : -1L;
-        out.collect(parser.parse(record.topic(), record.partition(), record.offset(), timestamp,
-                record.value(), System.currentTimeMillis()));
+        out.collect(parser.parse(
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                timestamp,
+                record.value(),
+                System.currentTimeMillis()));
     }
 
     @Override

@@ -18,8 +18,9 @@ import java.util.Objects;
  * @param maxRetries attempts after a failed batch, reconnecting in between; each retry rewrites the
  *     whole batch, which the idempotent statements make harmless
  */
-public record JdbcSettings(String url, String user, String password, int batchSize,
-                           long batchIntervalMs, int maxRetries) implements Serializable {
+public record JdbcSettings(
+        String url, String user, String password, int batchSize, long batchIntervalMs, int maxRetries)
+        implements Serializable {
 
     public static final int DEFAULT_BATCH_SIZE = 500;
     public static final long DEFAULT_BATCH_INTERVAL_MS = 200;
@@ -44,8 +45,8 @@ public record JdbcSettings(String url, String user, String password, int batchSi
 
     /** Settings with the default batching and retries. */
     public static JdbcSettings of(String url, String user, String password) {
-        return new JdbcSettings(url, user, password, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_INTERVAL_MS,
-                DEFAULT_MAX_RETRIES);
+        return new JdbcSettings(
+                url, user, password, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_INTERVAL_MS, DEFAULT_MAX_RETRIES);
     }
 
     /** The URL with the value of any password parameter replaced by ***. */

@@ -2,7 +2,6 @@ package io.streamwatch.sink;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -64,7 +63,8 @@ final class Params {
         if (epochMillis == null) {
             statement.setNull(next++, Types.TIMESTAMP_WITH_TIMEZONE);
         } else {
-            statement.setObject(next++,
+            statement.setObject(
+                    next++,
                     OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC),
                     Types.TIMESTAMP_WITH_TIMEZONE);
         }

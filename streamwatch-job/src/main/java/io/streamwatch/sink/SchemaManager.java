@@ -1,8 +1,5 @@
 package io.streamwatch.sink;
 
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 
 /**
  * Creates and checks the tables the sinks write, before the job starts: a wrong schema should stop
@@ -49,8 +48,8 @@ public final class SchemaManager {
                     .migrate()
                     .migrationsExecuted;
         } catch (FlywayException e) {
-            throw new SchemaException("Migrating the schema at " + settings.redactedUrl()
-                    + " failed: " + e.getMessage(), e);
+            throw new SchemaException(
+                    "Migrating the schema at " + settings.redactedUrl() + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -87,13 +86,18 @@ public final class SchemaManager {
 
     private static List<String> problems(Connection connection, List<SinkTable> tables) throws SQLException {
         Map<String, Set<String>> columns = new HashMap<>();
-        forEachRow(connection, "SELECT table_name, column_name FROM information_schema.columns"
+        forEachRow(
+                connection,
+                "SELECT table_name, column_name FROM information_schema.columns"
                         + " WHERE table_schema = current_schema()",
-                row -> columns.computeIfAbsent(row.getString(1), t -> new HashSet<>()).add(row.getString(2)));
+                row -> columns.computeIfAbsent(row.getString(1), t -> new HashSet<>())
+                        .add(row.getString(2)));
         // ON CONFLICT (cols) needs a unique index on exactly those columns that is valid, not
         // partial, not on expressions and not deferrable
         Map<String, List<Set<String>>> uniqueKeys = new HashMap<>();
-        forEachRow(connection, "SELECT t.relname, array_agg(a.attname::text)"
+        forEachRow(
+                connection,
+                "SELECT t.relname, array_agg(a.attname::text)"
                         + " FROM pg_index i"
                         + " JOIN pg_class t ON t.oid = i.indrelid"
                         + " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY (i.indkey)"
@@ -101,7 +105,8 @@ public final class SchemaManager {
                         + " AND i.indisunique AND i.indisvalid AND i.indimmediate"
                         + " AND i.indpred IS NULL AND i.indexprs IS NULL"
                         + " GROUP BY i.indexrelid, t.relname",
-                row -> uniqueKeys.computeIfAbsent(row.getString(1), t -> new ArrayList<>())
+                row -> uniqueKeys
+                        .computeIfAbsent(row.getString(1), t -> new ArrayList<>())
                         .add(Set.of((String[]) row.getArray(2).getArray())));
 
         List<String> problems = new ArrayList<>();
@@ -111,7 +116,8 @@ public final class SchemaManager {
                 problems.add("table " + table.name() + " is missing");
                 continue;
             }
-            List<String> missing = table.columns().stream().filter(c -> !present.contains(c)).toList();
+            List<String> missing =
+                    table.columns().stream().filter(c -> !present.contains(c)).toList();
             if (!missing.isEmpty()) {
                 problems.add("table " + table.name() + " lacks column" + (missing.size() > 1 ? "s " : " ")
                         + String.join(", ", missing));
@@ -134,9 +140,9 @@ public final class SchemaManager {
         void accept(ResultSet row) throws SQLException;
     }
 
-    private static void forEachRow(Connection connection, String sql, RowConsumer consumer)
-            throws SQLException {
-        try (Statement s = connection.createStatement(); ResultSet rows = s.executeQuery(sql)) {
+    private static void forEachRow(Connection connection, String sql, RowConsumer consumer) throws SQLException {
+        try (Statement s = connection.createStatement();
+                ResultSet rows = s.executeQuery(sql)) {
             while (rows.next()) {
                 consumer.accept(rows);
             }
@@ -156,7 +162,9 @@ public final class SchemaManager {
     }
 
     private static SchemaException unreachable(JdbcSettings settings, SQLException e) {
-        return new SchemaException("Cannot use the database at " + settings.redactedUrl()
-                + " as user " + settings.user() + ": " + e.getMessage(), e);
+        return new SchemaException(
+                "Cannot use the database at " + settings.redactedUrl() + " as user " + settings.user() + ": "
+                        + e.getMessage(),
+                e);
     }
 }

@@ -5,14 +5,13 @@ import io.streamwatch.model.DeadLetter;
 import io.streamwatch.model.Event;
 import io.streamwatch.model.LateEvent;
 import io.streamwatch.model.WindowAggregate;
-import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
-
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 
 /**
  * The statement each sink runs, and the binder that fills it. Every statement is keyed on the
@@ -28,10 +27,22 @@ final class SinkStatements {
 
     private SinkStatements() {}
 
-    private static final SinkTable WINDOW_AGGREGATES_TABLE = new SinkTable("window_aggregates",
+    private static final SinkTable WINDOW_AGGREGATES_TABLE = new SinkTable(
+            "window_aggregates",
             List.of("series_key", "window_start", "window_end"),
-            List.of("count", "sum", "min", "max", "mean", "stddev", "first_event_time",
-                    "last_event_time", "p50", "p95", "p99", "revision"),
+            List.of(
+                    "count",
+                    "sum",
+                    "min",
+                    "max",
+                    "mean",
+                    "stddev",
+                    "first_event_time",
+                    "last_event_time",
+                    "p50",
+                    "p95",
+                    "p99",
+                    "revision"),
             "updated_at");
 
     /**
@@ -43,17 +54,19 @@ final class SinkStatements {
             WINDOW_AGGREGATES_TABLE,
             WINDOW_AGGREGATES_TABLE.insertOnConflict() + "DO UPDATE SET "
                     + WINDOW_AGGREGATES_TABLE.values().stream()
-                            .map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "))
+                            .map(c -> c + " = EXCLUDED." + c)
+                            .collect(Collectors.joining(", "))
                     + ", updated_at = EXCLUDED.updated_at"
                     + " WHERE window_aggregates.revision <= EXCLUDED.revision",
             SinkStatements::bindWindowAggregate);
 
-    private static final List<String> OPENING_COLUMNS = List.of("severity", "score", "observed",
-            "expected_low", "expected_high", "message", "opened_window_end");
+    private static final List<String> OPENING_COLUMNS =
+            List.of("severity", "score", "observed", "expected_low", "expected_high", "message", "opened_window_end");
     private static final List<String> RESOLVED_COLUMNS =
             List.of("resolved_window_start", "resolved_window_end", "resolve_score");
 
-    private static final SinkTable ANOMALIES_TABLE = new SinkTable("anomalies",
+    private static final SinkTable ANOMALIES_TABLE = new SinkTable(
+            "anomalies",
             List.of("series_key", "detector", "opened_window_start"),
             concat(List.of("status", "revision"), OPENING_COLUMNS, RESOLVED_COLUMNS),
             "updated_at");
@@ -77,46 +90,56 @@ final class SinkStatements {
                     + "updated_at = EXCLUDED.updated_at",
             SinkStatements::bindAnomaly);
 
-    private static final SinkTable DEAD_LETTERS_TABLE = new SinkTable("dead_letters",
+    private static final SinkTable DEAD_LETTERS_TABLE = new SinkTable(
+            "dead_letters",
             List.of("topic", "partition", "kafka_offset"),
             List.of("kafka_timestamp", "payload", "error_code", "message"),
             "received_at");
 
     /** A Kafka record is refused once; a replay of it keeps the first row. */
     static final SinkStatement<DeadLetter> DEAD_LETTERS = new SinkStatement<>(
-            DEAD_LETTERS_TABLE,
-            DEAD_LETTERS_TABLE.insertOnConflict() + "DO NOTHING",
-            SinkStatements::bindDeadLetter);
+            DEAD_LETTERS_TABLE, DEAD_LETTERS_TABLE.insertOnConflict() + "DO NOTHING", SinkStatements::bindDeadLetter);
 
-    private static final SinkTable LATE_EVENTS_TABLE = new SinkTable("late_events",
+    private static final SinkTable LATE_EVENTS_TABLE = new SinkTable(
+            "late_events",
             List.of("topic", "partition", "kafka_offset"),
-            List.of("event_id", "series_key", "event_time", "value", "source", "unit", "attributes",
-                    "watermark"),
+            List.of("event_id", "series_key", "event_time", "value", "source", "unit", "attributes", "watermark"),
             "received_at");
 
     /** Keyed by the event's Kafka coordinates: events without lineage cannot be stored. */
     static final SinkStatement<LateEvent> LATE_EVENTS = new SinkStatement<>(
-            LATE_EVENTS_TABLE,
-            LATE_EVENTS_TABLE.insertOnConflict() + "DO NOTHING",
-            SinkStatements::bindLateEvent);
+            LATE_EVENTS_TABLE, LATE_EVENTS_TABLE.insertOnConflict() + "DO NOTHING", SinkStatements::bindLateEvent);
 
-    static final List<SinkStatement<?>> ALL =
-            List.of(WINDOW_AGGREGATES, ANOMALIES, DEAD_LETTERS, LATE_EVENTS);
+    static final List<SinkStatement<?>> ALL = List.of(WINDOW_AGGREGATES, ANOMALIES, DEAD_LETTERS, LATE_EVENTS);
 
     static void bindWindowAggregate(PreparedStatement statement, WindowAggregate a) throws SQLException {
         new Params(statement)
-                .text(a.seriesKey).instant(a.windowStart).instant(a.windowEnd)
-                .int8(a.count).float8(a.sum).float8(a.min).float8(a.max).float8(a.mean)
-                .float8(a.stddev).instant(a.firstEventTime).instant(a.lastEventTime)
-                .float8(a.p50).float8(a.p95).float8(a.p99).int4(a.revision);
+                .text(a.seriesKey)
+                .instant(a.windowStart)
+                .instant(a.windowEnd)
+                .int8(a.count)
+                .float8(a.sum)
+                .float8(a.min)
+                .float8(a.max)
+                .float8(a.mean)
+                .float8(a.stddev)
+                .instant(a.firstEventTime)
+                .instant(a.lastEventTime)
+                .float8(a.p50)
+                .float8(a.p95)
+                .float8(a.p99)
+                .int4(a.revision);
     }
 
     static void bindAnomaly(PreparedStatement statement, AnomalyEvent e) throws SQLException {
-        boolean opened = Objects.requireNonNull(e.kind, () -> "anomaly event without kind: " + e)
-                == AnomalyEvent.Kind.OPENED;
+        boolean opened =
+                Objects.requireNonNull(e.kind, () -> "anomaly event without kind: " + e) == AnomalyEvent.Kind.OPENED;
         new Params(statement)
-                .text(e.seriesKey).text(e.detector).instant(e.openedWindowStart)
-                .text(opened ? "OPEN" : "RESOLVED").int4(opened ? 1 : 2)
+                .text(e.seriesKey)
+                .text(e.detector)
+                .instant(e.openedWindowStart)
+                .text(opened ? "OPEN" : "RESOLVED")
+                .int4(opened ? 1 : 2)
                 // opening columns
                 .text(opened && e.severity != null ? e.severity.name() : null)
                 .float8(opened ? e.score : null)
@@ -133,7 +156,9 @@ final class SinkStatements {
 
     static void bindDeadLetter(PreparedStatement statement, DeadLetter d) throws SQLException {
         new Params(statement)
-                .text(d.topic).int4(d.partition).int8(d.offset)
+                .text(d.topic)
+                .int4(d.partition)
+                .int8(d.offset)
                 // Kafka marks a record without timestamp with -1
                 .instant(d.kafkaTimestamp >= 0 ? d.kafkaTimestamp : null)
                 // the model stores a tombstone's value as empty bytes
@@ -145,17 +170,24 @@ final class SinkStatements {
     static void bindLateEvent(PreparedStatement statement, LateEvent late) throws SQLException {
         Event e = late.event;
         new Params(statement)
-                .text(e.topic).int4(e.partition).int8(e.offset)
-                .text(e.eventId).text(e.seriesKey).instant(e.eventTime).float8(e.value)
-                .text(e.source).text(e.unit).json(e.attributes)
+                .text(e.topic)
+                .int4(e.partition)
+                .int8(e.offset)
+                .text(e.eventId)
+                .text(e.seriesKey)
+                .instant(e.eventTime)
+                .float8(e.value)
+                .text(e.source)
+                .text(e.unit)
+                .json(e.attributes)
                 .instant(late.watermark);
     }
 
     /** {@code c = CASE WHEN EXCLUDED.status = 'S' THEN EXCLUDED.c ELSE anomalies.c END, ...} */
     private static String ownedBy(String status, List<String> columns) {
         return columns.stream()
-                .map(c -> c + " = CASE WHEN EXCLUDED.status = '" + status + "' THEN EXCLUDED." + c
-                        + " ELSE anomalies." + c + " END")
+                .map(c -> c + " = CASE WHEN EXCLUDED.status = '" + status + "' THEN EXCLUDED." + c + " ELSE anomalies."
+                        + c + " END")
                 .collect(Collectors.joining(", "));
     }
 

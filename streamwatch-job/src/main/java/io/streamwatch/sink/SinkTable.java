@@ -22,7 +22,7 @@ public record SinkTable(String name, List<String> key, List<String> values, Stri
         String placeholders = Stream.concat(
                         Stream.generate(() -> "?").limit(key.size() + values.size()), Stream.of("now()"))
                 .collect(Collectors.joining(", "));
-        return "INSERT INTO " + name + " (" + String.join(", ", columns()) + ") VALUES ("
-                + placeholders + ") ON CONFLICT (" + String.join(", ", key) + ") ";
+        return "INSERT INTO " + name + " (" + String.join(", ", columns()) + ") VALUES (" + placeholders
+                + ") ON CONFLICT (" + String.join(", ", key) + ") ";
     }
 }

@@ -1,17 +1,15 @@
 package io.streamwatch.source;
 
-import io.streamwatch.serde.ContractSettings;
-import io.streamwatch.source.SourceSettings;
 import io.streamwatch.model.Ingested;
+import io.streamwatch.serde.ContractSettings;
 import io.streamwatch.serde.EventParser;
 import io.streamwatch.serde.KafkaEventDeserializer;
-import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import java.util.regex.Pattern;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-
-import java.util.regex.Pattern;
 
 /** Builds the Kafka source from configuration: topics or a pattern, where to start, client properties. */
 public final class KafkaIngest {
@@ -31,7 +29,8 @@ public final class KafkaIngest {
         }
         // user properties first, so that the settings below are the ones in force
         source.kafkaProperties().forEach(b::setProperty);
-        b.setProperty(KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL_MS.key(),
+        b.setProperty(
+                KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL_MS.key(),
                 String.valueOf(source.partitionDiscoveryInterval().toMillis()));
         return b;
     }
@@ -41,10 +40,13 @@ public final class KafkaIngest {
         return switch (source.startFrom()) {
             case EARLIEST -> OffsetsInitializer.earliest();
             case LATEST -> OffsetsInitializer.latest();
-            case TIMESTAMP -> OffsetsInitializer.timestamp(source.startTimestamp().toEpochMilli());
-            case COMMITTED -> OffsetsInitializer.committedOffsets(
-                    source.committedFallback() == SourceSettings.OffsetFallback.EARLIEST
-                            ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST);
+            case TIMESTAMP ->
+                OffsetsInitializer.timestamp(source.startTimestamp().toEpochMilli());
+            case COMMITTED ->
+                OffsetsInitializer.committedOffsets(
+                        source.committedFallback() == SourceSettings.OffsetFallback.EARLIEST
+                                ? OffsetResetStrategy.EARLIEST
+                                : OffsetResetStrategy.LATEST);
         };
     }
 }

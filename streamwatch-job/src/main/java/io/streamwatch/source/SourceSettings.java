@@ -16,9 +16,18 @@ public record SourceSettings(
         OffsetFallback committedFallback,
         Instant startTimestamp,
         Duration partitionDiscoveryInterval,
-        Map<String, String> kafkaProperties) implements Serializable {
+        Map<String, String> kafkaProperties)
+        implements Serializable {
 
-    public enum StartFrom { COMMITTED, EARLIEST, LATEST, TIMESTAMP }
+    public enum StartFrom {
+        COMMITTED,
+        EARLIEST,
+        LATEST,
+        TIMESTAMP
+    }
 
-    public enum OffsetFallback { EARLIEST, LATEST }
+    public enum OffsetFallback {
+        EARLIEST,
+        LATEST
+    }
 }

@@ -1,18 +1,20 @@
 package io.streamwatch.alert;
 
+import static io.streamwatch.testing.Events.MINUTE;
+
 import io.streamwatch.model.AnomalyEvent;
 import io.streamwatch.model.Severity;
-
 import java.time.Duration;
 import java.util.Map;
-
-import static io.streamwatch.testing.Events.MINUTE;
 
 /** Anomalies, receivers and policies for the alerting tests, at the fixed instants of {@code Events}. */
 final class AlertFixtures {
     /** A PagerDuty routing key has 32 characters. */
     static final String ROUTING_KEY = "0123456789abcdef0123456789abcdef";
-    static final MessageContext CONTEXT = new MessageContext("streamwatch", "http://flink.example:8081",
+
+    static final MessageContext CONTEXT = new MessageContext(
+            "streamwatch",
+            "http://flink.example:8081",
             "https://grafana.example/d/streamwatch?var-series={series_key}&from={from_ms}&to={to_ms}");
     static final Map<Severity, String> PD_SEVERITIES =
             Map.of(Severity.CRITICAL, "critical", Severity.WARNING, "warning", Severity.INFO, "info");
@@ -54,17 +56,26 @@ final class AlertFixtures {
     }
 
     static ReceiverSpec slack(String name, String url, Duration groupWait, Duration groupInterval, Duration repeat) {
-        return new ReceiverSpec(name, ReceiverSpec.Type.SLACK, url, null, groupWait, groupInterval, repeat, 10, Map.of());
+        return new ReceiverSpec(
+                name, ReceiverSpec.Type.SLACK, url, null, groupWait, groupInterval, repeat, 10, Map.of());
     }
 
     static ReceiverSpec pagerDuty(String name, String url) {
-        return new ReceiverSpec(name, ReceiverSpec.Type.PAGERDUTY, url, ROUTING_KEY, Duration.ZERO, Duration.ZERO,
-                Duration.ZERO, 1, PD_SEVERITIES);
+        return new ReceiverSpec(
+                name,
+                ReceiverSpec.Type.PAGERDUTY,
+                url,
+                ROUTING_KEY,
+                Duration.ZERO,
+                Duration.ZERO,
+                Duration.ZERO,
+                1,
+                PD_SEVERITIES);
     }
 
     /** Quick retries and a short request timeout, so tests of failure paths take seconds. */
     static DeliveryPolicy fastPolicy() {
-        return new DeliveryPolicy(4, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMillis(800), 16,
-                Duration.ofSeconds(20));
+        return new DeliveryPolicy(
+                4, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMillis(800), 16, Duration.ofSeconds(20));
     }
 }

@@ -7,8 +7,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Every record and state type of the alert stage is a Flink POJO: nothing silently falls back to Kryo. */
 class AlertPojoTest {
     @ParameterizedTest
-    @ValueSource(classes = {AlertEvent.class, Notification.class, AlertDelivery.class,
-            NotificationGate.Firing.class, NotificationGate.StormWindow.class})
+    @ValueSource(
+            classes = {
+                AlertEvent.class,
+                Notification.class,
+                AlertDelivery.class,
+                NotificationGate.Firing.class,
+                NotificationGate.StormWindow.class
+            })
     void isSerializedAsPojoWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
     }

@@ -1,8 +1,14 @@
 package io.streamwatch.alert;
 
+import static io.streamwatch.alert.AlertFixtures.opened;
+import static io.streamwatch.alert.AlertFixtures.resolved;
+import static io.streamwatch.alert.ReceiverStub.Answer;
+import static io.streamwatch.testing.Events.MINUTE;
+import static io.streamwatch.testing.Events.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import io.streamwatch.testkit.FlinkCluster;
-import io.streamwatch.alert.AlertSettings;
 import io.streamwatch.config.AlertingReader;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.model.AnomalyEvent;
@@ -10,8 +16,20 @@ import io.streamwatch.model.Severity;
 import io.streamwatch.sink.JdbcSettings;
 import io.streamwatch.sink.SchemaManager;
 import io.streamwatch.testkit.Await;
+import io.streamwatch.testkit.FlinkCluster;
 import io.streamwatch.testkit.PostgresExtension;
 import io.streamwatch.testkit.TestDatabase;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -28,26 +46,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static io.streamwatch.alert.AlertFixtures.opened;
-import static io.streamwatch.alert.AlertFixtures.resolved;
-import static io.streamwatch.alert.ReceiverStub.Answer;
-import static io.streamwatch.testing.Events.MINUTE;
-import static io.streamwatch.testing.Events.T0;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Anomalies end to end into a Slack and a PagerDuty stand-in, through the real outbox in PostgreSQL,
@@ -75,7 +73,8 @@ class AlertStageITCase {
         SchemaManager.migrate(jdbc);
         List<AnomalyEvent> input = INPUT;
 
-        try (ReceiverStub slack = ReceiverStub.slack(); ReceiverStub pagerDuty = ReceiverStub.pagerDuty()) {
+        try (ReceiverStub slack = ReceiverStub.slack();
+                ReceiverStub pagerDuty = ReceiverStub.pagerDuty()) {
             slack.answerNext(Answer.status(500), Answer.retryAfter(1));
             pagerDuty.answerNext(Answer.hang(1_500), Answer.status(503));
             pagerDuty.answerWhenBodyContains(POISON, Answer.status(400));
@@ -95,21 +94,32 @@ class AlertStageITCase {
             // counting), so that the failure comes whatever the pace of checkpoints
             DataGeneratorSource<AnomalyEvent> source = new DataGeneratorSource<>(
                     i -> i < INPUT.size() ? INPUT.get(i.intValue()) : new AnomalyEvent(),
-                    Long.MAX_VALUE, RateLimiterStrategy.perSecond(16), Types.POJO(AnomalyEvent.class));
+                    Long.MAX_VALUE,
+                    RateLimiterStrategy.perSecond(16),
+                    Types.POJO(AnomalyEvent.class));
             DataStream<AnomalyEvent> anomalies = env.fromSource(source, WatermarkStrategy.noWatermarks(), "anomalies")
                     .setParallelism(1)
-                    .map(new FailOnce()).setParallelism(1).name("fail-once")
-                    .filter(a -> a.kind != null).setParallelism(1).name("drop-ticks");
+                    .map(new FailOnce())
+                    .setParallelism(1)
+                    .name("fail-once")
+                    .filter(a -> a.kind != null)
+                    .setParallelism(1)
+                    .name("drop-ticks");
             AlertStage.attach(anomalies, config, AlertEnds.http(new JdbcAlertOutbox(jdbc)));
             JobClient job = env.executeAsync("alerts");
 
             Map<String, List<String>> expected = expected(input);
             int expectedRows = expected.values().stream().mapToInt(List::size).sum();
             try {
-                Await.until("every alert event accepted or dead-lettered and recorded", Duration.ofSeconds(90),
+                Await.until(
+                        "every alert event accepted or dead-lettered and recorded",
+                        Duration.ofSeconds(90),
                         () -> db.query("SELECT count(*) AS n FROM alert_deliveries WHERE status IN ('sent', 'failed')")
-                                .get(0).get("n").equals((long) expectedRows),
-                        () -> db.query("SELECT receiver, status, count(*) FROM alert_deliveries GROUP BY 1, 2").toString());
+                                .get(0)
+                                .get("n")
+                                .equals((long) expectedRows),
+                        () -> db.query("SELECT receiver, status, count(*) FROM alert_deliveries GROUP BY 1, 2")
+                                .toString());
             } finally {
                 job.cancel().get();
             }
@@ -119,18 +129,28 @@ class AlertStageITCase {
             Map<String, List<Delivered>> slackGot = slackEvents(slack);
             Map<String, List<Delivered>> pagerGot = pagerDutyEvents(pagerDuty);
             assertDelivered("slack", expected.get("chat"), slackGot);
-            assertDelivered("pagerduty", expected.get("pager").stream().filter(id -> !id.contains(POISON)).toList(), pagerGot);
+            assertDelivered(
+                    "pagerduty",
+                    expected.get("pager").stream()
+                            .filter(id -> !id.contains(POISON))
+                            .toList(),
+                    pagerGot);
 
             assertThat(db.query("SELECT alert_event_id, status, attempts, reason FROM alert_deliveries"
-                    + " WHERE status <> 'sent' ORDER BY 1")).extracting(r -> r.get("alert_event_id"), r -> r.get("status"))
+                            + " WHERE status <> 'sent' ORDER BY 1"))
+                    .extracting(r -> r.get("alert_event_id"), r -> r.get("status"))
                     .containsExactly(
                             tuple(POISON + "|ewma|" + T0 + "|OPENED", "failed"),
                             tuple(POISON + "|ewma|" + T0 + "|RESOLVED", "failed"));
             assertThat(db.query("SELECT DISTINCT reason FROM alert_deliveries WHERE status = 'failed'"))
-                    .singleElement().satisfies(r -> assertThat((String) r.get("reason")).startsWith("rejected: HTTP 400"));
+                    .singleElement()
+                    .satisfies(r -> assertThat((String) r.get("reason")).startsWith("rejected: HTTP 400"));
             assertThat(db.query("SELECT receiver, count(*) AS n FROM alert_deliveries GROUP BY 1 ORDER BY 1"))
-                    .containsExactly(Map.of("receiver", "chat", "n", (long) expected.get("chat").size()),
-                            Map.of("receiver", "pager", "n", (long) expected.get("pager").size()));
+                    .containsExactly(
+                            Map.of("receiver", "chat", "n", (long)
+                                    expected.get("chat").size()),
+                            Map.of("receiver", "pager", "n", (long)
+                                    expected.get("pager").size()));
             PayloadSamples.record("e2e-slack-first", slack.accepted().get(0));
             PayloadSamples.record("e2e-pagerduty-first", pagerDuty.accepted().get(0));
         }
@@ -145,12 +165,16 @@ class AlertStageITCase {
         for (Map.Entry<String, List<Delivered>> e : got.entrySet()) {
             if (e.getKey().endsWith("|RESOLVED")) {
                 String firing = e.getKey().replace("|RESOLVED", "|OPENED");
-                assertThat(got.get(firing)).as(receiver + ": firing of " + e.getKey()).isNotNull();
-                assertThat(got.get(firing).get(0).at).as(receiver + ": " + e.getKey() + " after its firing")
+                assertThat(got.get(firing))
+                        .as(receiver + ": firing of " + e.getKey())
+                        .isNotNull();
+                assertThat(got.get(firing).get(0).at)
+                        .as(receiver + ": " + e.getKey() + " after its firing")
                         .isLessThanOrEqualTo(e.getValue().get(0).at);
             }
             if (e.getValue().size() > 1) {
-                assertThat(e.getValue().get(0).at).as(receiver + ": " + e.getKey() + " was sent twice, first by the failed run")
+                assertThat(e.getValue().get(0).at)
+                        .as(receiver + ": " + e.getKey() + " was sent twice, first by the failed run")
                         .isLessThan(FailOnce.restartedAt);
             }
         }
@@ -158,7 +182,8 @@ class AlertStageITCase {
 
     private record Delivered(long at) {}
 
-    private static final Pattern SLACK_LINE = Pattern.compile("^(FIRING|RESOLVED) \\w+ (\\w+) anomaly on (\\S+):", Pattern.MULTILINE);
+    private static final Pattern SLACK_LINE =
+            Pattern.compile("^(FIRING|RESOLVED) \\w+ (\\w+) anomaly on (\\S+):", Pattern.MULTILINE);
 
     /** Alert event id to the times Slack accepted a message carrying it, read from the messages' fallback text. */
     private static Map<String, List<Delivered>> slackEvents(ReceiverStub slack) {
@@ -167,7 +192,8 @@ class AlertStageITCase {
             if (!r.accepted()) continue;
             Matcher m = SLACK_LINE.matcher(r.json().get("text").asText());
             while (m.find()) {
-                String id = m.group(3) + "|" + m.group(2) + "|" + T0 + "|" + (m.group(1).equals("FIRING") ? "OPENED" : "RESOLVED");
+                String id = m.group(3) + "|" + m.group(2) + "|" + T0 + "|"
+                        + (m.group(1).equals("FIRING") ? "OPENED" : "RESOLVED");
                 got.computeIfAbsent(id, k -> new ArrayList<>()).add(new Delivered(r.at()));
             }
         }
@@ -180,7 +206,8 @@ class AlertStageITCase {
             if (!r.accepted()) continue;
             JsonNode e = r.json();
             String[] parts = e.get("dedup_key").asText().split("/", 3); // streamwatch/<detector>/<series>
-            String id = parts[2] + "|" + parts[1] + "|" + T0 + "|" + (e.get("event_action").asText().equals("trigger") ? "OPENED" : "RESOLVED");
+            String id = parts[2] + "|" + parts[1] + "|" + T0 + "|"
+                    + (e.get("event_action").asText().equals("trigger") ? "OPENED" : "RESOLVED");
             got.computeIfAbsent(id, k -> new ArrayList<>()).add(new Delivered(r.at()));
         }
         return got;
@@ -208,7 +235,8 @@ class AlertStageITCase {
         for (AnomalyEvent a : input) {
             String id = a.anomalyId() + "|" + a.kind;
             expected.computeIfAbsent("chat", k -> new ArrayList<>()).add(id);
-            if (a.severity == Severity.CRITICAL) expected.computeIfAbsent("pager", k -> new ArrayList<>()).add(id);
+            if (a.severity == Severity.CRITICAL)
+                expected.computeIfAbsent("pager", k -> new ArrayList<>()).add(id);
         }
         return expected;
     }
@@ -238,7 +266,8 @@ class AlertStageITCase {
                   flink-web-ui-url: http://localhost:8081
                   data-url-template: "https://grafana.example/d/streamwatch?var-series={series_key}&from={from_ms}&to={to_ms}"
                 """.formatted(pagerDuty.url());
-        return AlertingReader.load(StreamwatchConfig.readYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))),
+        return AlertingReader.load(
+                StreamwatchConfig.readYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))),
                 Map.of("SLACK_WEBHOOK_URL", slack.url(), "PAGERDUTY_ROUTING_KEY", AlertFixtures.ROUTING_KEY));
     }
 

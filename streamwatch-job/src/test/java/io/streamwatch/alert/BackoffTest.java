@@ -1,12 +1,11 @@
 package io.streamwatch.alert;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Exponential backoff with full jitter, capped, and Retry-After as a floor. */
 class BackoffTest {
@@ -36,7 +35,8 @@ class BackoffTest {
     @Test
     void retryAfterIsReadAsSecondsOrAsAnHttpDate() {
         long now = Instant.parse("2024-05-01T00:00:00Z").toEpochMilli();
-        String in30s = DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochMilli(now + 30_000).atOffset(ZoneOffset.UTC));
+        String in30s = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                Instant.ofEpochMilli(now + 30_000).atOffset(ZoneOffset.UTC));
 
         assertThat(HttpOutcome.retryAfterMillis("2", now)).isEqualTo(2_000);
         assertThat(HttpOutcome.retryAfterMillis(in30s, now)).isEqualTo(30_000);

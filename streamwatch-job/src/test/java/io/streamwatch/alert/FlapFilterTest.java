@@ -1,20 +1,19 @@
 package io.streamwatch.alert;
 
-import io.streamwatch.model.AnomalyEvent;
-import io.streamwatch.model.Severity;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static io.streamwatch.alert.AlertFixtures.opened;
 import static io.streamwatch.alert.AlertFixtures.resolved;
 import static io.streamwatch.testing.Events.MINUTE;
 import static io.streamwatch.testing.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+
+import io.streamwatch.model.AnomalyEvent;
+import io.streamwatch.model.Severity;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
 
 /** Flap suppression in event time, and that it leaves no state or timers behind. */
 class FlapFilterTest {
@@ -30,9 +29,15 @@ class FlapFilterTest {
             AnomalyEvent resolved = resolved(OPENED, T0 + MINUTE);
             harness.processElement(resolved, resolved.windowEnd - 1);
 
-            assertThat(harness.extractOutputValues()).extracting(e -> e.anomaly.kind, e -> e.suppressedBy).containsExactly(
-                    tuple(AnomalyEvent.Kind.OPENED, "flap: resolved within the minimum firing duration of 120000 ms"),
-                    tuple(AnomalyEvent.Kind.RESOLVED, "flap: resolved within the minimum firing duration of 120000 ms"));
+            assertThat(harness.extractOutputValues())
+                    .extracting(e -> e.anomaly.kind, e -> e.suppressedBy)
+                    .containsExactly(
+                            tuple(
+                                    AnomalyEvent.Kind.OPENED,
+                                    "flap: resolved within the minimum firing duration of 120000 ms"),
+                            tuple(
+                                    AnomalyEvent.Kind.RESOLVED,
+                                    "flap: resolved within the minimum firing duration of 120000 ms"));
             assertThat(harness.numKeyedStateEntries()).isZero();
             assertThat(harness.numEventTimeTimers()).isZero();
         }
@@ -68,7 +73,9 @@ class FlapFilterTest {
         }
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, AnomalyEvent, AlertEvent> harness(long minFiring) throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new FlapFilter(minFiring), AnomalyEvent::anomalyId, Types.STRING);
+    private static KeyedOneInputStreamOperatorTestHarness<String, AnomalyEvent, AlertEvent> harness(long minFiring)
+            throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new FlapFilter(minFiring), AnomalyEvent::anomalyId, Types.STRING);
     }
 }

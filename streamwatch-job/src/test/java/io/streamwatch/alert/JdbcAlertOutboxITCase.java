@@ -1,24 +1,23 @@
 package io.streamwatch.alert;
 
+import static io.streamwatch.alert.AlertFixtures.opened;
+import static io.streamwatch.alert.AlertFixtures.routed;
+import static io.streamwatch.testing.Events.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.streamwatch.alert.AlertDelivery.Status;
 import io.streamwatch.model.Severity;
 import io.streamwatch.sink.JdbcSettings;
 import io.streamwatch.sink.SchemaManager;
 import io.streamwatch.testkit.PostgresExtension;
 import io.streamwatch.testkit.TestDatabase;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import static io.streamwatch.alert.AlertFixtures.opened;
-import static io.streamwatch.alert.AlertFixtures.routed;
-import static io.streamwatch.testing.Events.T0;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The outbox upsert on real PostgreSQL: a row never moves back, replays change nothing, the ledger reads it. */
 class JdbcAlertOutboxITCase {
@@ -40,14 +39,22 @@ class JdbcAlertOutboxITCase {
         upsert(db, pending, failed, sent, pending, sent.with(Status.SENT, 1, null, T0 + 9_000));
 
         Map<String, Object> row = db.query("SELECT * FROM alert_deliveries").get(0);
-        assertThat(row).containsEntry("alert_event_id", "s|ewma|" + T0 + "|OPENED").containsEntry("receiver", "chat")
-                .containsEntry("anomaly_id", "s|ewma|" + T0).containsEntry("event_kind", "FIRING")
-                .containsEntry("severity", "CRITICAL").containsEntry("status", "sent").containsEntry("attempts", 3)
-                .containsEntry("reason", null).containsEntry("first_seen_at", Instant.ofEpochMilli(T0))
+        assertThat(row)
+                .containsEntry("alert_event_id", "s|ewma|" + T0 + "|OPENED")
+                .containsEntry("receiver", "chat")
+                .containsEntry("anomaly_id", "s|ewma|" + T0)
+                .containsEntry("event_kind", "FIRING")
+                .containsEntry("severity", "CRITICAL")
+                .containsEntry("status", "sent")
+                .containsEntry("attempts", 3)
+                .containsEntry("reason", null)
+                .containsEntry("first_seen_at", Instant.ofEpochMilli(T0))
                 .containsEntry("sent_at", Instant.ofEpochMilli(T0 + 9_000));
-        assertThat(db.query("SELECT count(*) AS n FROM alert_deliveries").get(0)).containsEntry("n", 1L);
+        assertThat(db.query("SELECT count(*) AS n FROM alert_deliveries").get(0))
+                .containsEntry("n", 1L);
         try (DeliveryLedger ledger = new JdbcAlertOutbox(settings).ledger()) {
-            assertThat(ledger.alreadySent("chat", List.of(e.id(), "other|OPENED"))).containsExactly(e.id());
+            assertThat(ledger.alreadySent("chat", List.of(e.id(), "other|OPENED")))
+                    .containsExactly(e.id());
             assertThat(ledger.alreadySent("pager", List.of(e.id()))).isEmpty();
         }
     }
@@ -66,7 +73,8 @@ class JdbcAlertOutboxITCase {
     }
 
     private static void upsert(TestDatabase db, AlertDelivery... rows) throws Exception {
-        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(JdbcAlertOutbox.UPSERT)) {
+        try (Connection c = db.connect();
+                PreparedStatement s = c.prepareStatement(JdbcAlertOutbox.UPSERT)) {
             for (AlertDelivery row : rows) {
                 JdbcAlertOutbox.bind(s, row);
                 s.executeUpdate();

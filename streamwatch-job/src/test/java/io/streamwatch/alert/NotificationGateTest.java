@@ -1,22 +1,5 @@
 package io.streamwatch.alert;
 
-import io.streamwatch.alert.AlertDelivery.Status;
-import io.streamwatch.model.AnomalyEvent;
-import io.streamwatch.model.Severity;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-
-import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.stream.IntStream;
 import static io.streamwatch.alert.AlertFixtures.opened;
 import static io.streamwatch.alert.AlertFixtures.resolved;
 import static io.streamwatch.alert.AlertFixtures.routed;
@@ -26,14 +9,30 @@ import static io.streamwatch.testing.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.streamwatch.alert.AlertDelivery.Status;
+import io.streamwatch.model.AnomalyEvent;
+import io.streamwatch.model.Severity;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
 /**
  * Grouping, reminders, silences and the storm guard of one receiver, on processing time the test
  * moves by hand; and that only the last flush time (one number per receiver) stays behind.
  */
 class NotificationGateTest {
     private static final long HOUR = 60 * MINUTE;
-    private static final ReceiverSpec SLACK = AlertFixtures.slack("chat", "https://hooks.example/x",
-            Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(1));
+    private static final ReceiverSpec SLACK = AlertFixtures.slack(
+            "chat", "https://hooks.example/x", Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(1));
     private static final ReceiverSpec PAGER = AlertFixtures.pagerDuty("pager", "https://pd.example/v2/enqueue");
     private static final StormGuard STORM = new StormGuard(2, Duration.ofMinutes(10));
 
@@ -58,7 +57,10 @@ class NotificationGateTest {
             assertThat(messages(h)).containsExactly(List.of(a.anomalyId(), b.anomalyId()));
             h.setProcessingTime(5 * MINUTE + 30 * SECOND);
             assertThat(messages(h)).containsExactly(List.of(a.anomalyId(), b.anomalyId()), List.of(c.anomalyId()));
-            assertThat(outbox(h)).extracting(d -> d.status).containsOnly(Status.PENDING).hasSize(3);
+            assertThat(outbox(h))
+                    .extracting(d -> d.status)
+                    .containsOnly(Status.PENDING)
+                    .hasSize(3);
         }
     }
 
@@ -74,10 +76,14 @@ class NotificationGateTest {
             h.setProcessingTime(30 * SECOND + 2 * HOUR + 30 * SECOND + 5 * MINUTE);
             h.setProcessingTime(10 * HOUR);
 
-            List<AlertEvent> sent = h.extractOutputValues().stream().flatMap(n -> n.alerts.stream()).toList();
-            assertThat(sent).extracting(e -> e.anomaly.kind, e -> e.repeat).containsExactly(
-                    tuple(AnomalyEvent.Kind.OPENED, 0), tuple(AnomalyEvent.Kind.OPENED, 1),
-                    tuple(AnomalyEvent.Kind.OPENED, 2), tuple(AnomalyEvent.Kind.RESOLVED, 0));
+            List<AlertEvent> sent = h.extractOutputValues().stream()
+                    .flatMap(n -> n.alerts.stream())
+                    .toList();
+            assertThat(sent)
+                    .extracting(e -> e.anomaly.kind, e -> e.repeat)
+                    .containsExactly(
+                            tuple(AnomalyEvent.Kind.OPENED, 0), tuple(AnomalyEvent.Kind.OPENED, 1),
+                            tuple(AnomalyEvent.Kind.OPENED, 2), tuple(AnomalyEvent.Kind.RESOLVED, 0));
             assertThat(sent).extracting(AlertEvent::id).contains(a.anomalyId() + "|OPENED|repeat-2");
             assertCleaned(h);
         }
@@ -85,8 +91,11 @@ class NotificationGateTest {
 
     @Test
     void aSilenceRecordsTheAlertAsSuppressedAndNeitherItsFiringNorItsResolveIsSent() throws Exception {
-        Silence maintenance = new Silence("maintenance", new AlertMatcher(Set.of(), Set.of(),
-                Pattern.compile("a"), Map.of()), Instant.ofEpochMilli(0), Instant.ofEpochMilli(HOUR));
+        Silence maintenance = new Silence(
+                "maintenance",
+                new AlertMatcher(Set.of(), Set.of(), Pattern.compile("a"), Map.of()),
+                Instant.ofEpochMilli(0),
+                Instant.ofEpochMilli(HOUR));
         try (var h = harness(List.of(maintenance))) {
             h.setProcessingTime(0);
             h.processElement(routed(a, "chat"), 0);
@@ -96,10 +105,16 @@ class NotificationGateTest {
             h.processElement(routed(resolved(b, T0 + 5 * MINUTE), "chat"), 0);
             h.setProcessingTime(3 * HOUR);
 
-            assertThat(messages(h)).containsExactly(List.of(b.anomalyId()), List.of(b.anomalyId()), List.of(b.anomalyId()));
-            assertThat(outbox(h)).filteredOn(d -> d.status == Status.SUPPRESSED).extracting(d -> d.alertEventId, d -> d.reason)
-                    .containsExactly(tuple(a.anomalyId() + "|OPENED", "silence maintenance"),
-                            tuple(a.anomalyId() + "|RESOLVED", "resolved, but its firing was not sent to this receiver"));
+            assertThat(messages(h))
+                    .containsExactly(List.of(b.anomalyId()), List.of(b.anomalyId()), List.of(b.anomalyId()));
+            assertThat(outbox(h))
+                    .filteredOn(d -> d.status == Status.SUPPRESSED)
+                    .extracting(d -> d.alertEventId, d -> d.reason)
+                    .containsExactly(
+                            tuple(a.anomalyId() + "|OPENED", "silence maintenance"),
+                            tuple(
+                                    a.anomalyId() + "|RESOLVED",
+                                    "resolved, but its firing was not sent to this receiver"));
             assertCleaned(h);
         }
     }
@@ -107,7 +122,8 @@ class NotificationGateTest {
     @Test
     void theStormGuardHoldsBackMessagesOverTheCapAndSummarisesThemOnce() throws Exception {
         List<AnomalyEvent> storm = IntStream.range(0, 5)
-                .mapToObj(i -> opened("s" + i, "ewma", Severity.CRITICAL, T0)).toList();
+                .mapToObj(i -> opened("s" + i, "ewma", Severity.CRITICAL, T0))
+                .toList();
         try (var h = harness(List.of())) {
             h.setProcessingTime(0);
             for (AnomalyEvent e : storm) h.processElement(routed(e, "pager"), 0);
@@ -115,19 +131,26 @@ class NotificationGateTest {
             // the two sent fire alerts resolve, and so does a held one: only the sent ones' resolves go out
             for (int i = 0; i < 3; i++) h.processElement(routed(resolved(storm.get(i), T0 + 5 * MINUTE), "pager"), 0);
             h.setProcessingTime(2);
-            assertThat(h.extractOutputValues()).extracting(n -> n.alerts.get(0).id()).containsExactly(
-                    storm.get(0).anomalyId() + "|OPENED", storm.get(1).anomalyId() + "|OPENED",
-                    storm.get(0).anomalyId() + "|RESOLVED", storm.get(1).anomalyId() + "|RESOLVED");
+            assertThat(h.extractOutputValues())
+                    .extracting(n -> n.alerts.get(0).id())
+                    .containsExactly(
+                            storm.get(0).anomalyId() + "|OPENED", storm.get(1).anomalyId() + "|OPENED",
+                            storm.get(0).anomalyId() + "|RESOLVED", storm.get(1).anomalyId() + "|RESOLVED");
 
             h.setProcessingTime(10 * MINUTE);
 
             Notification summary = h.extractOutputValues().get(4);
             assertThat(summary.isStormSummary()).isTrue();
             assertThat(summary.heldCount).isEqualTo(3);
-            assertThat(summary.heldSample).isEqualTo("FIRING CRITICAL ewma anomaly on s2\nFIRING CRITICAL ewma anomaly on s3"
-                    + "\nFIRING CRITICAL ewma anomaly on s4");
-            assertThat(outbox(h)).filteredOn(d -> d.status == Status.SUPPRESSED).hasSize(4)
-                    .extracting(d -> d.reason).containsOnly("storm guard: more than 2 messages in PT10M",
+            assertThat(summary.heldSample)
+                    .isEqualTo("FIRING CRITICAL ewma anomaly on s2\nFIRING CRITICAL ewma anomaly on s3"
+                            + "\nFIRING CRITICAL ewma anomaly on s4");
+            assertThat(outbox(h))
+                    .filteredOn(d -> d.status == Status.SUPPRESSED)
+                    .hasSize(4)
+                    .extracting(d -> d.reason)
+                    .containsOnly(
+                            "storm guard: more than 2 messages in PT10M",
                             "resolved, but its firing was not sent to this receiver");
             h.setProcessingTime(20 * MINUTE);
             assertThat(h.extractOutputValues()).hasSize(5);
@@ -143,7 +166,8 @@ class NotificationGateTest {
             h.processElement(flapped, 0);
             h.setProcessingTime(HOUR);
             assertThat(h.extractOutputValues()).isEmpty();
-            assertThat(outbox(h)).extracting(d -> d.status, d -> d.reason)
+            assertThat(outbox(h))
+                    .extracting(d -> d.status, d -> d.reason)
                     .containsExactly(tuple(Status.SUPPRESSED, flapped.suppressedBy));
             assertThat(h.numKeyedStateEntries()).isZero();
         }
@@ -155,17 +179,25 @@ class NotificationGateTest {
         assertThat(h.numProcessingTimeTimers()).isZero();
     }
 
-    private static List<List<String>> messages(KeyedOneInputStreamOperatorTestHarness<String, AlertEvent, Notification> h) {
-        return h.extractOutputValues().stream().map(n -> n.alerts.stream().map(e -> e.anomaly.anomalyId()).toList()).toList();
+    private static List<List<String>> messages(
+            KeyedOneInputStreamOperatorTestHarness<String, AlertEvent, Notification> h) {
+        return h.extractOutputValues().stream()
+                .map(n -> n.alerts.stream().map(e -> e.anomaly.anomalyId()).toList())
+                .toList();
     }
 
-    private static List<AlertDelivery> outbox(KeyedOneInputStreamOperatorTestHarness<String, AlertEvent, Notification> h) {
-        return h.getSideOutput(NotificationGate.OUTBOX).stream().map(StreamRecord::getValue).toList();
+    private static List<AlertDelivery> outbox(
+            KeyedOneInputStreamOperatorTestHarness<String, AlertEvent, Notification> h) {
+        return h.getSideOutput(NotificationGate.OUTBOX).stream()
+                .map(StreamRecord::getValue)
+                .toList();
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, AlertEvent, Notification> harness(List<Silence> silences) throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<String, AlertEvent, Notification> harness(
+            List<Silence> silences) throws Exception {
         return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
                 new NotificationGate(Map.of("chat", SLACK, "pager", PAGER), silences, STORM),
-                (AlertEvent e) -> e.receiver, Types.STRING);
+                (AlertEvent e) -> e.receiver,
+                Types.STRING);
     }
 }

@@ -2,7 +2,6 @@ package io.streamwatch.alert;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,7 +16,8 @@ final class PayloadSamples {
     static void record(String name, JsonNode payload) {
         try {
             Files.createDirectories(DIR);
-            Files.writeString(DIR.resolve(name + ".json"),
+            Files.writeString(
+                    DIR.resolve(name + ".json"),
                     new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(payload));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

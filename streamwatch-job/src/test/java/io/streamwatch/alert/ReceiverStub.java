@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -31,7 +30,10 @@ import java.util.function.Predicate;
  */
 final class ReceiverStub implements AutoCloseable {
 
-    enum Api { SLACK, PAGERDUTY }
+    enum Api {
+        SLACK,
+        PAGERDUTY
+    }
 
     /** One request, the status it was answered with, and when it arrived. */
     record Received(JsonNode json, String body, int status, long at) {
@@ -58,7 +60,8 @@ final class ReceiverStub implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> PD_SEVERITIES = Set.of("critical", "error", "warning", "info");
     private static final Set<String> PD_ACTIONS = Set.of("trigger", "acknowledge", "resolve");
-    private static final Set<String> SLACK_BLOCKS = Set.of("header", "section", "context", "divider", "actions", "image");
+    private static final Set<String> SLACK_BLOCKS =
+            Set.of("header", "section", "context", "divider", "actions", "image");
 
     private final Api api;
     private final HttpServer server;
@@ -85,7 +88,8 @@ final class ReceiverStub implements AutoCloseable {
 
     /** Slack: the webhook URL; PagerDuty: the enqueue endpoint. */
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + (api == Api.SLACK ? "/services/T000/B000/XXXX" : "/v2/enqueue");
+        return "http://127.0.0.1:" + server.getAddress().getPort()
+                + (api == Api.SLACK ? "/services/T000/B000/XXXX" : "/v2/enqueue");
     }
 
     /** The next requests get these answers, in order, whatever they carry. */
@@ -101,12 +105,17 @@ final class ReceiverStub implements AutoCloseable {
     /** In order of arrival; a request is listed once answered (a delayed one, late). */
     List<Received> received() {
         synchronized (received) {
-            return received.stream().sorted(Comparator.comparingLong(Received::at)).toList();
+            return received.stream()
+                    .sorted(Comparator.comparingLong(Received::at))
+                    .toList();
         }
     }
 
     List<JsonNode> accepted() {
-        return received().stream().filter(Received::accepted).map(Received::json).toList();
+        return received().stream()
+                .filter(Received::accepted)
+                .map(Received::json)
+                .toList();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -115,7 +124,11 @@ final class ReceiverStub implements AutoCloseable {
         Answer answer = next.poll();
         if (answer == null) {
             synchronized (rules) {
-                answer = rules.stream().filter(r -> r.getKey().test(body)).map(Map.Entry::getValue).findFirst().orElse(null);
+                answer = rules.stream()
+                        .filter(r -> r.getKey().test(body))
+                        .map(Map.Entry::getValue)
+                        .findFirst()
+                        .orElse(null);
             }
         }
         JsonNode json = null;
@@ -148,16 +161,25 @@ final class ReceiverStub implements AutoCloseable {
     }
 
     private Answer accept(JsonNode json) {
-        return api == Api.SLACK ? new Answer(200, "ok", Map.of(), 0)
-                : new Answer(202, "{\"status\":\"success\",\"message\":\"Event processed\",\"dedup_key\":"
-                        + json.get("dedup_key") + "}", Map.of("Content-Type", "application/json"), 0);
+        return api == Api.SLACK
+                ? new Answer(200, "ok", Map.of(), 0)
+                : new Answer(
+                        202,
+                        "{\"status\":\"success\",\"message\":\"Event processed\",\"dedup_key\":" + json.get("dedup_key")
+                                + "}",
+                        Map.of("Content-Type", "application/json"),
+                        0);
     }
 
     private Answer reject(List<String> problems) {
         if (api == Api.SLACK) return new Answer(400, "invalid_blocks: " + String.join("; ", problems), Map.of(), 0);
         try {
-            return new Answer(400, JSON.writeValueAsString(Map.of("status", "invalid event",
-                    "message", "Event object is invalid", "errors", problems)), Map.of(), 0);
+            return new Answer(
+                    400,
+                    JSON.writeValueAsString(Map.of(
+                            "status", "invalid event", "message", "Event object is invalid", "errors", problems)),
+                    Map.of(),
+                    0);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -174,7 +196,8 @@ final class ReceiverStub implements AutoCloseable {
         JsonNode text = m.get("text");
         JsonNode blocks = m.get("blocks");
         if (text == null && blocks == null) problems.add("no_text: text or blocks required");
-        if (text != null && (!text.isTextual() || text.asText().isBlank())) problems.add("text must be a non-empty string");
+        if (text != null && (!text.isTextual() || text.asText().isBlank()))
+            problems.add("text must be a non-empty string");
         if (text != null && text.asText().length() > 40_000) problems.add("text longer than 40000");
         if (blocks != null) {
             if (!blocks.isArray()) return List.of("blocks must be an array");
@@ -193,7 +216,7 @@ final class ReceiverStub implements AutoCloseable {
                             elements.forEach(e -> textObject(e, null, 3000, "context.element", problems));
                         }
                     }
-                    default -> { }
+                    default -> {}
                 }
             }
         }
@@ -210,7 +233,8 @@ final class ReceiverStub implements AutoCloseable {
             problems.add(where + ".type '" + type + "' not allowed");
         }
         JsonNode text = t.get("text");
-        if (text == null || !text.isTextual() || text.asText().isEmpty()) problems.add(where + ".text must be a non-empty string");
+        if (text == null || !text.isTextual() || text.asText().isEmpty())
+            problems.add(where + ".text must be a non-empty string");
         else if (text.asText().length() > max) problems.add(where + ".text longer than " + max);
     }
 
@@ -224,7 +248,10 @@ final class ReceiverStub implements AutoCloseable {
         String action = e.path("event_action").asText("");
         if (!PD_ACTIONS.contains(action)) problems.add("event_action must be trigger, acknowledge or resolve");
         JsonNode dedup = e.get("dedup_key");
-        if (dedup != null && (!dedup.isTextual() || dedup.asText().isEmpty() || dedup.asText().length() > 255)) {
+        if (dedup != null
+                && (!dedup.isTextual()
+                        || dedup.asText().isEmpty()
+                        || dedup.asText().length() > 255)) {
             problems.add("dedup_key must be a string of 1 to 255 characters");
         }
         if (!action.equals("trigger") && dedup == null) problems.add("dedup_key is required to " + action);
@@ -233,11 +260,13 @@ final class ReceiverStub implements AutoCloseable {
             if (p == null || !p.isObject()) {
                 problems.add("payload is required to trigger");
             } else {
-                if (!p.path("summary").isTextual() || p.path("summary").asText().isEmpty()
+                if (!p.path("summary").isTextual()
+                        || p.path("summary").asText().isEmpty()
                         || p.path("summary").asText().length() > 1024) {
                     problems.add("payload.summary must be a string of 1 to 1024 characters");
                 }
-                if (!p.path("source").isTextual() || p.path("source").asText().isEmpty()) problems.add("payload.source is required");
+                if (!p.path("source").isTextual() || p.path("source").asText().isEmpty())
+                    problems.add("payload.source is required");
                 if (!PD_SEVERITIES.contains(p.path("severity").asText(""))) {
                     problems.add("payload.severity must be critical, error, warning or info");
                 }
@@ -249,9 +278,11 @@ final class ReceiverStub implements AutoCloseable {
                     }
                 }
                 for (String field : List.of("component", "group", "class")) {
-                    if (p.has(field) && !p.get(field).isTextual()) problems.add("payload." + field + " must be a string");
+                    if (p.has(field) && !p.get(field).isTextual())
+                        problems.add("payload." + field + " must be a string");
                 }
-                if (p.has("custom_details") && !p.get("custom_details").isObject()) problems.add("payload.custom_details must be an object");
+                if (p.has("custom_details") && !p.get("custom_details").isObject())
+                    problems.add("payload.custom_details must be an object");
             }
         }
         if (e.has("links")) {

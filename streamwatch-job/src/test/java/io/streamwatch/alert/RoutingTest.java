@@ -1,31 +1,27 @@
 package io.streamwatch.alert;
 
-import io.streamwatch.alert.AlertSettings;
-import io.streamwatch.config.AlertingReader;
-import io.streamwatch.config.ConfigException;
-import io.streamwatch.config.StreamwatchConfig;
-import io.streamwatch.model.AnomalyEvent;
-import io.streamwatch.model.Severity;
-import org.junit.jupiter.api.Test;
-
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
-
 import static io.streamwatch.alert.AlertFixtures.opened;
 import static io.streamwatch.testing.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamwatch.config.AlertingReader;
+import io.streamwatch.config.ConfigException;
+import io.streamwatch.config.StreamwatchConfig;
+import io.streamwatch.model.AnomalyEvent;
+import io.streamwatch.model.Severity;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
 /** Routes, matchers and silences, as plain Java and as read from YAML. */
 class RoutingTest {
-    private static final Map<String, String> ENV = Map.of(
-            "SLACK_URL", "https://hooks.slack.com/services/T/B/X",
-            "PD_KEY", AlertFixtures.ROUTING_KEY);
+    private static final Map<String, String> ENV =
+            Map.of("SLACK_URL", "https://hooks.slack.com/services/T/B/X", "PD_KEY", AlertFixtures.ROUTING_KEY);
 
     private static final String RECEIVERS = """
             alerting:
@@ -57,27 +53,38 @@ class RoutingTest {
                   default-receivers: [chat]
                 """).routing();
 
-        assertThat(routing.receivers(anomaly(Severity.CRITICAL, "ewma", "service=checkout,region=us-1"))).containsExactly("pager");
+        assertThat(routing.receivers(anomaly(Severity.CRITICAL, "ewma", "service=checkout,region=us-1")))
+                .containsExactly("pager");
         assertThat(routing.receivers(anomaly(Severity.CRITICAL, "missingdata", "service=checkout,region=us-1")))
                 .containsExactly("chat", "pager");
-        assertThat(routing.receivers(anomaly(Severity.INFO, "mad", "service=search,region=eu-west-1"))).containsExactly("chat", "pager");
-        assertThat(routing.receivers(anomaly(Severity.INFO, "mad", "service=search,region=us-1"))).containsExactly("chat");
-        assertThat(routing.receivers(anomaly(Severity.INFO, "mad", "plain-key"))).containsExactly("chat");
+        assertThat(routing.receivers(anomaly(Severity.INFO, "mad", "service=search,region=eu-west-1")))
+                .containsExactly("chat", "pager");
+        assertThat(routing.receivers(anomaly(Severity.INFO, "mad", "service=search,region=us-1")))
+                .containsExactly("chat");
+        assertThat(routing.receivers(anomaly(Severity.INFO, "mad", "plain-key")))
+                .containsExactly("chat");
     }
 
     @Test
     void matchersTestEveryConditionAndWholeValues() {
-        AlertMatcher m = new AlertMatcher(Set.of(Severity.WARNING, Severity.CRITICAL), Set.of("ewma"),
-                Pattern.compile("db\\..*"), Map.of("host", Pattern.compile("db-[0-9]+")));
+        AlertMatcher m = new AlertMatcher(
+                Set.of(Severity.WARNING, Severity.CRITICAL),
+                Set.of("ewma"),
+                Pattern.compile("db\\..*"),
+                Map.of("host", Pattern.compile("db-[0-9]+")));
 
         assertThat(m.matches(anomaly(Severity.WARNING, "ewma", "db.latency"))).isFalse(); // no host attribute
-        assertThat(m.matches(anomaly(Severity.WARNING, "ewma", "db.latency=1,host=db-7"))).isTrue();
-        assertThat(m.matches(anomaly(Severity.WARNING, "ewma", "db.latency=1,host=db-7x"))).isFalse();
-        assertThat(m.matches(anomaly(Severity.INFO, "ewma", "db.latency=1,host=db-7"))).isFalse();
-        assertThat(m.matches(anomaly(Severity.WARNING, "mad", "db.latency=1,host=db-7"))).isFalse();
+        assertThat(m.matches(anomaly(Severity.WARNING, "ewma", "db.latency=1,host=db-7")))
+                .isTrue();
+        assertThat(m.matches(anomaly(Severity.WARNING, "ewma", "db.latency=1,host=db-7x")))
+                .isFalse();
+        assertThat(m.matches(anomaly(Severity.INFO, "ewma", "db.latency=1,host=db-7")))
+                .isFalse();
+        assertThat(m.matches(anomaly(Severity.WARNING, "mad", "db.latency=1,host=db-7")))
+                .isFalse();
         assertThat(AlertMatcher.ANY.matches(anomaly(Severity.INFO, "x", "y"))).isTrue();
-        assertThat(SeriesLabels.parse("service=checkout, region = eu-1")).containsExactly(
-                Map.entry("service", "checkout"), Map.entry("region", "eu-1"));
+        assertThat(SeriesLabels.parse("service=checkout, region = eu-1"))
+                .containsExactly(Map.entry("service", "checkout"), Map.entry("region", "eu-1"));
         assertThat(SeriesLabels.parse("checkout.latency")).isEmpty();
     }
 
@@ -97,14 +104,16 @@ class RoutingTest {
         assertThat(silence.mutes(db, start)).isTrue();
         assertThat(silence.mutes(db, start + 3_600_000 - 1)).isTrue();
         assertThat(silence.mutes(db, start + 3_600_000)).isFalse();
-        assertThat(silence.mutes(anomaly(Severity.CRITICAL, "ewma", "web.latency"), start)).isFalse();
+        assertThat(silence.mutes(anomaly(Severity.CRITICAL, "ewma", "web.latency"), start))
+                .isFalse();
     }
 
     @Test
     void withoutReceiversAlertingIsOffAndNeedsNoSecrets() throws Exception {
         AlertSettings config = AlertingReader.load(Map.of(), Map.of());
         assertThat(config.enabled()).isFalse();
-        assertThat(config.routing().receivers(anomaly(Severity.CRITICAL, "ewma", "a"))).isEmpty();
+        assertThat(config.routing().receivers(anomaly(Severity.CRITICAL, "ewma", "a")))
+                .isEmpty();
     }
 
     @Test
@@ -125,22 +134,24 @@ class RoutingTest {
                   flink-web-ui-url: "not a url"
                 """)), Map.of("SHORT_KEY", "abc")))
                 .isInstanceOf(ConfigException.class)
-                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
-                        "alerting.receivers[0].webhook-url-env: environment variable MISSING_VAR is not set;"
-                                + " it must hold the Slack incoming webhook URL",
-                        "alerting.receivers[1].routing-key-env: the variable named here holds 3 characters;"
-                                + " a PagerDuty routing key has 32",
-                        "alerting.receivers[1].severity.warning: 'major' is not valid; expected one of critical, error, warning, info",
-                        "alerting.receivers[2].name: 'chat' is not valid; another receiver has this name",
-                        "alerting.receivers[2].type: 'email' is not valid; expected one of slack, pagerduty",
-                        "alerting.receivers[2].type: missing; required: slack or pagerduty",
-                        "alerting.routes[0].match.severity: 'urgent' is not valid; expected info, warning or critical",
-                        "alerting.routes[0].match.series-key: '(' is not valid; expected a Java regular expression: Unclosed group",
-                        "alerting.routes[0].receivers: 'nobody' is not valid; expected the name of a receiver: one of chat, pager",
-                        "alerting.silences[0].ends-at: '2024-05-01T00:00:00Z' is not valid; must be after starts-at (2024-05-02T00:00:00Z)",
-                        "alerting.storm-guard.max-messages: '0' is not valid; expected a whole number from 1 to 100000",
-                        "alerting.delivery.give-up-after: '1 s' is not valid; must be at least alerting.delivery.request-timeout (10 s)",
-                        "alerting.flink-web-ui-url: 'not a url' is not valid; expected an absolute http(s) URL"));
+                .satisfies(
+                        e -> assertThat(((ConfigException) e).problems())
+                                .containsExactlyInAnyOrder(
+                                        "alerting.receivers[0].webhook-url-env: environment variable MISSING_VAR is not set;"
+                                                + " it must hold the Slack incoming webhook URL",
+                                        "alerting.receivers[1].routing-key-env: the variable named here holds 3 characters;"
+                                                + " a PagerDuty routing key has 32",
+                                        "alerting.receivers[1].severity.warning: 'major' is not valid; expected one of critical, error, warning, info",
+                                        "alerting.receivers[2].name: 'chat' is not valid; another receiver has this name",
+                                        "alerting.receivers[2].type: 'email' is not valid; expected one of slack, pagerduty",
+                                        "alerting.receivers[2].type: missing; required: slack or pagerduty",
+                                        "alerting.routes[0].match.severity: 'urgent' is not valid; expected info, warning or critical",
+                                        "alerting.routes[0].match.series-key: '(' is not valid; expected a Java regular expression: Unclosed group",
+                                        "alerting.routes[0].receivers: 'nobody' is not valid; expected the name of a receiver: one of chat, pager",
+                                        "alerting.silences[0].ends-at: '2024-05-01T00:00:00Z' is not valid; must be after starts-at (2024-05-02T00:00:00Z)",
+                                        "alerting.storm-guard.max-messages: '0' is not valid; expected a whole number from 1 to 100000",
+                                        "alerting.delivery.give-up-after: '1 s' is not valid; must be at least alerting.delivery.request-timeout (10 s)",
+                                        "alerting.flink-web-ui-url: 'not a url' is not valid; expected an absolute http(s) URL"));
     }
 
     private static AnomalyEvent anomaly(Severity severity, String detector, String series) {

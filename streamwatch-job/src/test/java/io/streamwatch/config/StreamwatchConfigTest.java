@@ -1,22 +1,22 @@
 package io.streamwatch.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.streamwatch.serde.ContractSettings;
 import io.streamwatch.testkit.ProjectPaths;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class StreamwatchConfigTest {
     private static final Path DOCUMENTED = ProjectPaths.resolve("conf/streamwatch.yaml");
 
     @Test
     void theDocumentedFileLoadsAndStatesTheTrueDefaults() {
-        StreamwatchConfig fromFile = StreamwatchConfig.fromArgs(new String[] {"--config", DOCUMENTED.toString()}, Map.of());
+        StreamwatchConfig fromFile =
+                StreamwatchConfig.fromArgs(new String[] {"--config", DOCUMENTED.toString()}, Map.of());
         StreamwatchConfig defaults = StreamwatchConfig.defaults(Map.of());
         // if this fails, conf/streamwatch.yaml documents a default the code does not have
         assertThat(fromFile.effective()).isEqualTo(defaults.effective());
@@ -24,8 +24,11 @@ class StreamwatchConfigTest {
 
     @Test
     void commandLineOverridesTheFile() {
-        StreamwatchConfig c = StreamwatchConfig.fromArgs(new String[] {
-                "--config", DOCUMENTED.toString(), "--aggregation.size", "30s", "--source.kafka.topics=a,b"}, Map.of());
+        StreamwatchConfig c = StreamwatchConfig.fromArgs(
+                new String[] {
+                    "--config", DOCUMENTED.toString(), "--aggregation.size", "30s", "--source.kafka.topics=a,b"
+                },
+                Map.of());
         assertThat(c.aggregation().size()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.source().topics()).containsExactly("a", "b");
     }
@@ -33,34 +36,44 @@ class StreamwatchConfigTest {
     @Test
     void everyProblemNamesTheKeyTheValueAndWhatIsAllowed() {
         assertThatThrownBy(() -> StreamwatchConfig.defaults(Map.of(
-                "aggregation.size", "soon",
-                "aggregation.window", "hopping",
-                "job.parallelism", "-1",
-                "dedupe.retenton", "1h")))
+                        "aggregation.size", "soon",
+                        "aggregation.window", "hopping",
+                        "job.parallelism", "-1",
+                        "dedupe.retenton", "1h")))
                 .isInstanceOf(ConfigException.class)
-                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
-                        "aggregation.size: 'soon' is not valid; expected a duration of at least 1 ms, such as 500ms, 30s, 5min, 2h, 1d",
-                        "aggregation.window: 'hopping' is not valid; expected one of tumbling, sliding, session",
-                        "job.parallelism: '-1' is not valid; expected a whole number from 0 to 10000",
-                        "dedupe.retenton: unknown setting; did you mean dedupe.retention?"));
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .containsExactlyInAnyOrder(
+                                "aggregation.size: 'soon' is not valid; expected a duration of at least 1 ms, such as 500ms, 30s, 5min, 2h, 1d",
+                                "aggregation.window: 'hopping' is not valid; expected one of tumbling, sliding, session",
+                                "job.parallelism: '-1' is not valid; expected a whole number from 0 to 10000",
+                                "dedupe.retenton: unknown setting; did you mean dedupe.retention?"));
     }
 
     @Test
     void slidingWindowsMayNotSlideFurtherThanTheirSize() {
         assertThatThrownBy(() -> StreamwatchConfig.defaults(Map.of(
-                "aggregation.window", "sliding", "aggregation.size", "1min", "aggregation.slide", "2min")))
-                .hasMessageContaining("aggregation.slide").hasMessageContaining("must not exceed aggregation.size");
+                        "aggregation.window", "sliding", "aggregation.size", "1min", "aggregation.slide", "2min")))
+                .hasMessageContaining("aggregation.slide")
+                .hasMessageContaining("must not exceed aggregation.size");
     }
 
     @Test
     void kafkaSecretsComeFromTheEnvironmentAndAreMasked() {
-        Map<String, Object> tree = Map.of("source", Map.of("kafka", Map.of("properties", Map.of(
-                "security.protocol", "SASL_SSL",
-                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required password=\"${env:KAFKA_PW}\";"))));
+        Map<String, Object> tree = Map.of(
+                "source",
+                Map.of(
+                        "kafka",
+                        Map.of(
+                                "properties",
+                                Map.of(
+                                        "security.protocol", "SASL_SSL",
+                                        "sasl.jaas.config",
+                                                "org.apache.kafka.common.security.scram.ScramLoginModule required password=\"${env:KAFKA_PW}\";"))));
         StreamwatchConfig c = StreamwatchConfig.load(tree, Map.of(), Map.of("KAFKA_PW", "s3cret"));
         assertThat(c.source().kafkaProperties().get("sasl.jaas.config")).contains("password=\"s3cret\"");
         assertThat(c.source().kafkaProperties()).containsEntry("security.protocol", "SASL_SSL");
-        assertThat(c.effective().get("source.kafka.properties.sasl.jaas.config")).isEqualTo("******");
+        assertThat(c.effective().get("source.kafka.properties.sasl.jaas.config"))
+                .isEqualTo("******");
         assertThat(c.effective().toString()).doesNotContain("s3cret");
 
         assertThatThrownBy(() -> StreamwatchConfig.load(tree, Map.of(), Map.of()))
@@ -70,7 +83,8 @@ class StreamwatchConfigTest {
 
     @Test
     void theDatabasePasswordComesOnlyFromTheNamedVariable() {
-        StreamwatchConfig c = StreamwatchConfig.load(Map.of(), Map.of("sink.jdbc.password-env", "PG_PW"), Map.of("PG_PW", "pw"));
+        StreamwatchConfig c =
+                StreamwatchConfig.load(Map.of(), Map.of("sink.jdbc.password-env", "PG_PW"), Map.of("PG_PW", "pw"));
         assertThat(c.jdbc().settings().password()).isEqualTo("pw");
         assertThat(c.jdbc().settings().toString()).doesNotContain("pw,").contains("***");
         assertThat(c.effective()).doesNotContainValue("pw");
@@ -78,9 +92,10 @@ class StreamwatchConfigTest {
 
     @Test
     void perTopicFieldNamesKeepDefaultsForFieldsTheyDoNotName() {
-        Map<String, Object> tree = Map.of("contract", Map.of("topic-fields", java.util.List.of(
-                Map.of("topic", "legacy", "series-key", "host"))));
-        ContractSettings contract = StreamwatchConfig.load(tree, Map.of(), Map.of()).contract();
+        Map<String, Object> tree = Map.of(
+                "contract", Map.of("topic-fields", java.util.List.of(Map.of("topic", "legacy", "series-key", "host"))));
+        ContractSettings contract =
+                StreamwatchConfig.load(tree, Map.of(), Map.of()).contract();
         assertThat(contract.fieldsFor("legacy").seriesKey()).isEqualTo("host");
         assertThat(contract.fieldsFor("legacy").eventId()).isEqualTo("event_id");
         assertThat(contract.fieldsFor("other").seriesKey()).isEqualTo("series_key");
@@ -98,38 +113,58 @@ class StreamwatchConfigTest {
 
     @Test
     void detectorsAreBuiltFromConfigAndTheirMistakesNamed() {
-        Map<String, Object> ok = Map.of("detection", Map.of("detectors", java.util.List.of(
-                Map.of("type", "threshold", "upper", 100, "margin", 10))));
+        Map<String, Object> ok = Map.of(
+                "detection",
+                Map.of("detectors", java.util.List.of(Map.of("type", "threshold", "upper", 100, "margin", 10))));
         assertThat(StreamwatchConfig.load(ok, Map.of(), Map.of()).detection().detectors())
-                .extracting(d -> d.name()).containsExactly("threshold");
+                .extracting(d -> d.name())
+                .containsExactly("threshold");
 
-        Map<String, Object> bad = Map.of("detection", Map.of("detectors", java.util.List.of(
-                Map.of("type", "prophet"),
-                Map.of("type", "mad", "window", 2, "colour", "red"),
-                Map.of("type", "ewma"), Map.of("type", "ewma"),
-                Map.of("type", "threshold"))));
+        Map<String, Object> bad = Map.of(
+                "detection",
+                Map.of(
+                        "detectors",
+                        java.util.List.of(
+                                Map.of("type", "prophet"),
+                                Map.of("type", "mad", "window", 2, "colour", "red"),
+                                Map.of("type", "ewma"),
+                                Map.of("type", "ewma"),
+                                Map.of("type", "threshold"))));
         assertThatThrownBy(() -> StreamwatchConfig.load(bad, Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("detection.detectors[0].type: 'prophet' is not valid; expected one of threshold, ewma, mad")
+                .hasMessageContaining(
+                        "detection.detectors[0].type: 'prophet' is not valid; expected one of threshold, ewma, mad")
                 .hasMessageContaining("detection.detectors[1].window: '2' is not valid")
                 .hasMessageContaining("detection.detectors[1].colour: unknown setting")
-                .hasMessageContaining("detection.detectors[3].type: 'ewma' is not valid; each detector type may appear once")
+                .hasMessageContaining(
+                        "detection.detectors[3].type: 'ewma' is not valid; each detector type may appear once")
                 .hasMessageContaining("detection.detectors[4]: ");
     }
 
     @Test
     void eachDetectorOpensAtItsOwnThresholdOrTheSharedOne() {
-        Map<String, Object> tree = Map.of("detection", Map.of("open-threshold", 0.8, "detectors", java.util.List.of(
-                Map.of("type", "novelty"), Map.of("type", "ewma"), Map.of("type", "mad", "open-threshold", 0.65))));
-        var settings = StreamwatchConfig.load(tree, Map.of(), Map.of()).detection().settings();
+        Map<String, Object> tree = Map.of(
+                "detection",
+                Map.of(
+                        "open-threshold",
+                        0.8,
+                        "detectors",
+                        java.util.List.of(
+                                Map.of("type", "novelty"),
+                                Map.of("type", "ewma"),
+                                Map.of("type", "mad", "open-threshold", 0.65))));
+        var settings =
+                StreamwatchConfig.load(tree, Map.of(), Map.of()).detection().settings();
         assertThat(settings.lifecycleFor("novelty").openThreshold()).isEqualTo(0.6024);
         assertThat(settings.lifecycleFor("ewma").openThreshold()).isEqualTo(0.8);
         assertThat(settings.lifecycleFor("mad").openThreshold()).isEqualTo(0.65);
-        assertThat(settings.lifecycleFor("mad").resolveThreshold()).isEqualTo(settings.lifecycle().resolveThreshold());
+        assertThat(settings.lifecycleFor("mad").resolveThreshold())
+                .isEqualTo(settings.lifecycle().resolveThreshold());
 
-        Map<String, Object> tooLow = Map.of("detection", Map.of("detectors", java.util.List.of(
-                Map.of("type", "ewma", "open-threshold", 0.3))));
+        Map<String, Object> tooLow = Map.of(
+                "detection", Map.of("detectors", java.util.List.of(Map.of("type", "ewma", "open-threshold", 0.3))));
         assertThatThrownBy(() -> StreamwatchConfig.load(tooLow, Map.of(), Map.of()))
-                .hasMessageContaining("detection.detectors[0].open-threshold: '0.3' is not valid; must be at least detection.severity.info (0.5)");
+                .hasMessageContaining(
+                        "detection.detectors[0].open-threshold: '0.3' is not valid; must be at least detection.severity.info (0.5)");
     }
 }

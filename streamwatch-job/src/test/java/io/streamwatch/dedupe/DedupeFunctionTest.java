@@ -1,8 +1,11 @@
 package io.streamwatch.dedupe;
 
-import io.streamwatch.dedupe.DedupeSettings;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.streamwatch.dedupe.DedupeSettings.Scope;
 import io.streamwatch.model.Event;
+import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -10,11 +13,6 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class DedupeFunctionTest {
     private static final long RETENTION = Duration.ofMinutes(10).toMillis();
@@ -118,9 +116,10 @@ class DedupeFunctionTest {
         harness.close();
 
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DedupeFunction(new DedupeSettings(Scope.SERIES,
-                        Duration.ofMillis(RETENTION), Duration.ofMillis(INTERVAL)))),
-                DedupeFunction.scopeKey(Scope.SERIES), Types.STRING);
+                new KeyedProcessOperator<>(new DedupeFunction(
+                        new DedupeSettings(Scope.SERIES, Duration.ofMillis(RETENTION), Duration.ofMillis(INTERVAL)))),
+                DedupeFunction.scopeKey(Scope.SERIES),
+                Types.STRING);
         harness.initializeState(snapshot);
         harness.open();
         send(event("A", "s1", 0));

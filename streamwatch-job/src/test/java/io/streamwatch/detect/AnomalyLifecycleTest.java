@@ -1,16 +1,15 @@
 package io.streamwatch.detect;
 
-import io.streamwatch.detect.AnomalyLifecycle.Transition;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static io.streamwatch.detect.AnomalyLifecycle.Transition.NONE;
 import static io.streamwatch.detect.AnomalyLifecycle.Transition.OPENED;
 import static io.streamwatch.detect.AnomalyLifecycle.Transition.RESOLVED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamwatch.detect.AnomalyLifecycle.Transition;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class AnomalyLifecycleTest {
 
@@ -71,7 +70,8 @@ class AnomalyLifecycleTest {
         assertThatThrownBy(() -> new AnomalyLifecycle(0.5, 0.5, 1)).hasMessageContaining("resolveThreshold");
         assertThatThrownBy(() -> new AnomalyLifecycle(0.5, 0.0, 1)).hasMessageContaining("resolveThreshold");
         assertThatThrownBy(() -> new AnomalyLifecycle(0.5, 0.3, 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("resolveAfter");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("resolveAfter");
     }
 
     /** Observes the scores as windows 0, 1, 2, ... */

@@ -1,10 +1,16 @@
 package io.streamwatch.detect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
 import io.streamwatch.model.AnomalyEvent;
 import io.streamwatch.model.AnomalyEvent.Kind;
 import io.streamwatch.model.Severity;
 import io.streamwatch.model.WindowAggregate;
-
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -21,14 +27,6 @@ import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.tuple;
-
 class DetectionFunctionTest {
 
     private static final long T0 = Instant.parse("2024-05-01T10:00:00Z").toEpochMilli();
@@ -40,8 +38,7 @@ class DetectionFunctionTest {
     private static final DetectionSettings SETTINGS =
             new DetectionSettings(ObservedField.MEAN, SEVERITY, LIFECYCLE, 3, 10);
 
-    private static final ThresholdDetector THRESHOLD =
-            new ThresholdDetector(Double.NEGATIVE_INFINITY, 150.0, 10.0);
+    private static final ThresholdDetector THRESHOLD = new ThresholdDetector(Double.NEGATIVE_INFINITY, 150.0, 10.0);
     private static final EwmaDetector EWMA = new EwmaDetector(0.2, 5, ZScoring.DEFAULT);
 
     private final InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
@@ -66,7 +63,8 @@ class DetectionFunctionTest {
 
         List<AnomalyEvent> events = harness.extractOutputValues();
 
-        assertThat(events).extracting(e -> e.kind, e -> e.detector, e -> e.openedWindowStart, e -> e.windowStart)
+        assertThat(events)
+                .extracting(e -> e.kind, e -> e.detector, e -> e.openedWindowStart, e -> e.windowStart)
                 .containsExactly(
                         tuple(Kind.OPENED, "threshold", minute(10), minute(10)),
                         tuple(Kind.OPENED, "ewma", minute(10), minute(10)),
@@ -100,10 +98,17 @@ class DetectionFunctionTest {
         List<DetectorScore> scores = scores();
 
         assertThat(scores).hasSize(26);
-        assertThat(scores.get(20)).isEqualTo(new DetectorScore("a", "threshold", minute(10), minute(11), 200.0,
-                new Assessment(1.0, Double.NEGATIVE_INFINITY, 150.0)));
-        assertThat(scores.get(1)).as("ewma warming up").isEqualTo(new DetectorScore(
-                "a", "ewma", minute(0), minute(1), 100.0, Assessment.WARMING_UP));
+        assertThat(scores.get(20))
+                .isEqualTo(new DetectorScore(
+                        "a",
+                        "threshold",
+                        minute(10),
+                        minute(11),
+                        200.0,
+                        new Assessment(1.0, Double.NEGATIVE_INFINITY, 150.0)));
+        assertThat(scores.get(1))
+                .as("ewma warming up")
+                .isEqualTo(new DetectorScore("a", "ewma", minute(0), minute(1), 100.0, Assessment.WARMING_UP));
     }
 
     @Test
@@ -119,7 +124,8 @@ class DetectionFunctionTest {
         send(aggregate("a", 0, 1000.0));
 
         assertThat(harness.extractOutputValues()).isEmpty();
-        assertThat(scores()).extracting(s -> s.windowStart)
+        assertThat(scores())
+                .extracting(s -> s.windowStart)
                 .containsExactly(minute(0), minute(1), minute(2), minute(3), minute(4));
     }
 
@@ -205,7 +211,8 @@ class DetectionFunctionTest {
         harness.processWatermark(minute(20));
 
         assertThat(harness.extractOutputValues())
-                .extracting(e -> e.kind, e -> e.detector, e -> e.openedWindowStart, e -> e.windowStart, e -> e.windowEnd)
+                .extracting(
+                        e -> e.kind, e -> e.detector, e -> e.openedWindowStart, e -> e.windowStart, e -> e.windowEnd)
                 .containsExactly(
                         tuple(Kind.RESOLVED, "threshold", minute(9), minute(10), minute(20)),
                         tuple(Kind.RESOLVED, "ewma", minute(9), minute(10), minute(20)),
@@ -246,8 +253,9 @@ class DetectionFunctionTest {
 
         send(aggregate("a", 3, 5000.0));
 
-        assertThat(scores()).singleElement().isEqualTo(new DetectorScore(
-                "a", "ewma", minute(3), minute(4), 5000.0, Assessment.WARMING_UP));
+        assertThat(scores())
+                .singleElement()
+                .isEqualTo(new DetectorScore("a", "ewma", minute(3), minute(4), 5000.0, Assessment.WARMING_UP));
     }
 
     @Test
@@ -262,14 +270,15 @@ class DetectionFunctionTest {
         harness.processWatermark(minute(6));
 
         assertThat(scores()).extracting(s -> s.windowStart).containsExactly(minute(0));
-        assertThat(harness.extractOutputValues()).singleElement()
+        assertThat(harness.extractOutputValues())
+                .singleElement()
                 .satisfies(e -> assertThat(e.openedWindowStart).isEqualTo(minute(3)));
     }
 
     @Test
     void survivesJavaSerializationLikeWhenTheJobIsSubmitted() throws Exception {
-        DetectionFunction function = new DetectionFunction(
-                List.of(THRESHOLD, EWMA, new MadDetector(30, 10, ZScoring.DEFAULT)), SETTINGS);
+        DetectionFunction function =
+                new DetectionFunction(List.of(THRESHOLD, EWMA, new MadDetector(30, 10, ZScoring.DEFAULT)), SETTINGS);
 
         assertThat(InstantiationUtil.clone(function)).isNotNull().isNotSameAs(function);
     }
@@ -277,11 +286,14 @@ class DetectionFunctionTest {
     @Test
     void rejectsDetectorNamesThatWouldShareState() {
         assertThatThrownBy(() -> new DetectionFunction(List.of(THRESHOLD, THRESHOLD), SETTINGS))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threshold");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("threshold");
         assertThatThrownBy(() -> new DetectionFunction(List.of(named("missingdata")), SETTINGS))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missingdata");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("missingdata");
         assertThatThrownBy(() -> new DetectionFunction(List.of(named("has space")), SETTINGS))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("letters and digits");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("letters and digits");
     }
 
     private void open(List<? extends Detector<?>> detectors, DetectionSettings settings) throws Exception {
@@ -295,7 +307,9 @@ class DetectionFunctionTest {
         environment = new MockEnvironmentBuilder().setMetricGroup(taskMetrics).build();
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new DetectionFunction(detectors, settings)),
-                a -> a.seriesKey, Types.STRING, environment);
+                a -> a.seriesKey,
+                Types.STRING,
+                environment);
         harness.open();
     }
 
@@ -305,7 +319,9 @@ class DetectionFunctionTest {
     }
 
     private List<DetectorScore> scores() {
-        return harness.getSideOutput(DetectionFunction.SCORES).stream().map(StreamRecord::getValue).toList();
+        return harness.getSideOutput(DetectionFunction.SCORES).stream()
+                .map(StreamRecord::getValue)
+                .toList();
     }
 
     private Counter counter(String name) {

@@ -1,10 +1,10 @@
 package io.streamwatch.detect;
 
-import io.streamwatch.model.WindowAggregate;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamwatch.model.WindowAggregate;
+import org.junit.jupiter.api.Test;
 
 class DetectionSettingsTest {
 
@@ -23,7 +23,8 @@ class DetectionSettingsTest {
         AnomalyLifecycle belowInfo = new AnomalyLifecycle(0.25, 0.1, 1);
 
         assertThatThrownBy(() -> new DetectionSettings(ObservedField.MEAN, SEVERITY, belowInfo, 0, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("openThreshold");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("openThreshold");
     }
 
     @Test
@@ -35,7 +36,8 @@ class DetectionSettingsTest {
         assertThatThrownBy(() -> new DetectionSettings(ObservedField.MEAN, SEVERITY, LIFECYCLE, 0, 0))
                 .hasMessageContaining("retireAfterWindows");
         assertThatThrownBy(() -> new DetectionSettings(null, SEVERITY, LIFECYCLE, 0, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("field");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("field");
     }
 
     @Test
@@ -50,7 +52,8 @@ class DetectionSettingsTest {
         a.p95 = 7;
         a.p99 = 8;
 
-        assertThat(ObservedField.values()).extracting(f -> f.of(a))
+        assertThat(ObservedField.values())
+                .extracting(f -> f.of(a))
                 .containsExactly(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0);
     }
 }

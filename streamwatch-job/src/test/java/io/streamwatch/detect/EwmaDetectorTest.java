@@ -1,10 +1,10 @@
 package io.streamwatch.detect;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
 
 class EwmaDetectorTest {
 
@@ -58,8 +58,7 @@ class EwmaDetectorTest {
         EwmaState state = warmState(100.0, 0.0);
 
         assertThat(detector.assess(state, 0L, 102.0).score()).isEqualTo(0.0);
-        assertThat(detector.assess(warmState(100.0, 0.0), 0L, 104.5).score())
-                .isCloseTo(0.5, within(1e-9));
+        assertThat(detector.assess(warmState(100.0, 0.0), 0L, 104.5).score()).isCloseTo(0.5, within(1e-9));
         assertThat(detector.assess(warmState(0.0, 0.0), 0L, 0.001).score()).isEqualTo(1.0);
     }
 
@@ -69,7 +68,8 @@ class EwmaDetectorTest {
         assertThatThrownBy(() -> new EwmaDetector(1.5, 5, ZScoring.DEFAULT)).hasMessageContaining("alpha");
         assertThatThrownBy(() -> new EwmaDetector(0.1, 1, ZScoring.DEFAULT)).hasMessageContaining("warmup");
         assertThatThrownBy(() -> new EwmaDetector(0.1, 5, null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scoring");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("scoring");
     }
 
     /** A state past warm-up with the given baseline. */

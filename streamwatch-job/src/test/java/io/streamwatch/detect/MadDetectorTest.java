@@ -1,10 +1,10 @@
 package io.streamwatch.detect;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
 
 class MadDetectorTest {
 
@@ -46,6 +46,7 @@ class MadDetectorTest {
         assertThatThrownBy(() -> new MadDetector(10, 2, ZScoring.DEFAULT)).hasMessageContaining("warmup");
         assertThatThrownBy(() -> new MadDetector(10, 11, ZScoring.DEFAULT)).hasMessageContaining("warmup");
         assertThatThrownBy(() -> new MadDetector(10, 5, null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scoring");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("scoring");
     }
 }

@@ -1,10 +1,10 @@
 package io.streamwatch.detect;
 
-import io.streamwatch.model.Severity;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamwatch.model.Severity;
+import org.junit.jupiter.api.Test;
 
 class SeverityThresholdsTest {
 
@@ -32,6 +32,7 @@ class SeverityThresholdsTest {
         assertThatThrownBy(() -> new SeverityThresholds(0.5, 0.4, 0.9)).hasMessageContaining("warning");
         assertThatThrownBy(() -> new SeverityThresholds(0.3, 0.6, 0.5)).hasMessageContaining("critical");
         assertThatThrownBy(() -> new SeverityThresholds(0.3, 0.6, 1.5))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("critical");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("critical");
     }
 }

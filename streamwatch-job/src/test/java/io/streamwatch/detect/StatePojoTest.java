@@ -8,9 +8,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class StatePojoTest {
 
     @ParameterizedTest
-    @ValueSource(classes = {
-            ThresholdState.class, EwmaState.class, MadState.class,
-            LifecycleState.class, SeriesState.class, DetectorScore.class})
+    @ValueSource(
+            classes = {
+                ThresholdState.class, EwmaState.class, MadState.class,
+                LifecycleState.class, SeriesState.class, DetectorScore.class
+            })
     void serializesAsPojoWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
     }

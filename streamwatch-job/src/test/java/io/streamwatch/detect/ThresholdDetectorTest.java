@@ -1,9 +1,9 @@
 package io.streamwatch.detect;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class ThresholdDetectorTest {
 
@@ -50,15 +50,16 @@ class ThresholdDetectorTest {
         assertThatThrownBy(() -> new ThresholdDetector(Double.NaN, 2.0, 1.0)).hasMessageContaining("lower");
         assertThatThrownBy(() -> new ThresholdDetector(1.0, Double.NEGATIVE_INFINITY, 1.0))
                 .hasMessageContaining("upper");
-        assertThatThrownBy(() -> new ThresholdDetector(
-                Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 1.0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lower or upper");
+        assertThatThrownBy(() -> new ThresholdDetector(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 1.0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lower or upper");
     }
 
     @Test
     void refusesNonFiniteValues() {
         assertThatThrownBy(() -> detector.assess(detector.newState(), 0L, Double.NaN))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("value");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("value");
     }
 
     private static double score(ThresholdDetector detector, double value) {

@@ -1,11 +1,7 @@
 package io.streamwatch.detect;
 
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -13,9 +9,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.params.provider.Arguments.argumentSet;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every value detector on the same scenarios: series around 100, noise of a few units. */
 class ValueDetectorScenariosTest {
@@ -49,7 +48,8 @@ class ValueDetectorScenariosTest {
         double[] values = noise(new Random(42), 1000, 100.0, 2.0);
 
         List<Double> scores = run(detector, values).subList(WARMUP, values.length).stream()
-                .map(Assessment::score).toList();
+                .map(Assessment::score)
+                .toList();
 
         assertThat(scores.stream().filter(s -> s > 0.0).count()).isLessThan(scores.size() / 50);
         assertThat(scores).allSatisfy(s -> assertThat(s).isLessThan(0.5));
@@ -66,7 +66,8 @@ class ValueDetectorScenariosTest {
         List<Assessment> assessed = run(detector, values);
 
         assertThat(assessed.subList(100, 103)).extracting(Assessment::score).containsOnly(1.0);
-        assertThat(assessed.subList(WARMUP, 100)).allSatisfy(a -> assertThat(a.score()).isLessThan(0.5));
+        assertThat(assessed.subList(WARMUP, 100))
+                .allSatisfy(a -> assertThat(a.score()).isLessThan(0.5));
     }
 
     @ParameterizedTest

@@ -1,10 +1,10 @@
 package io.streamwatch.detect;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
 
 class ZScoringTest {
 
@@ -46,6 +46,7 @@ class ZScoringTest {
         assertThatThrownBy(() -> new ZScoring(3.0, 3.0, 1.0, 0.0)).hasMessageContaining("zHigh");
         assertThatThrownBy(() -> new ZScoring(3.0, 6.0, 0.0, 0.0)).hasMessageContaining("minSpread");
         assertThatThrownBy(() -> new ZScoring(3.0, 6.0, 1.0, Double.NaN))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("relativeMinSpread");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("relativeMinSpread");
     }
 }

@@ -1,20 +1,26 @@
 package io.streamwatch.eventtime;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 class SteppedWatermarksTest {
     private final List<Long> emitted = new ArrayList<>();
     private final WatermarkOutput output = new WatermarkOutput() {
-        @Override public void emitWatermark(Watermark watermark) { emitted.add(watermark.getTimestamp()); }
-        @Override public void markIdle() {}
-        @Override public void markActive() {}
+        @Override
+        public void emitWatermark(Watermark watermark) {
+            emitted.add(watermark.getTimestamp());
+        }
+
+        @Override
+        public void markIdle() {}
+
+        @Override
+        public void markActive() {}
     };
     private final SteppedWatermarks<Object> generator = new SteppedWatermarks<>(5_000, 1_000);
 
@@ -55,9 +61,16 @@ class SteppedWatermarksTest {
         SteppedWatermarks<Object> slow = new SteppedWatermarks<>(5_000, 1_000);
         List<Long> slowEmitted = new ArrayList<>();
         WatermarkOutput slowOutput = new WatermarkOutput() {
-            @Override public void emitWatermark(Watermark w) { slowEmitted.add(w.getTimestamp()); }
-            @Override public void markIdle() {}
-            @Override public void markActive() {}
+            @Override
+            public void emitWatermark(Watermark w) {
+                slowEmitted.add(w.getTimestamp());
+            }
+
+            @Override
+            public void markIdle() {}
+
+            @Override
+            public void markActive() {}
         };
         for (long t = 0; t < 60_000; t += 1_500) {
             generator.onEvent("e", t, output);
@@ -66,6 +79,7 @@ class SteppedWatermarksTest {
         }
         // every watermark a fast reader emits, a slow reader reaches too: timers fire at the same data
         assertThat(slowEmitted).containsAll(emitted);
-        assertThat(emitted.get(emitted.size() - 1)).isGreaterThanOrEqualTo(slowEmitted.get(slowEmitted.size() - 1) - 1_000);
+        assertThat(emitted.get(emitted.size() - 1))
+                .isGreaterThanOrEqualTo(slowEmitted.get(slowEmitted.size() - 1) - 1_000);
     }
 }

@@ -7,8 +7,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Every record that flows between operators is a Flink POJO: nothing silently falls back to Kryo. */
 class ModelPojoTest {
     @ParameterizedTest
-    @ValueSource(classes = {Event.class, DeadLetter.class, Ingested.class, LateEvent.class,
-            WindowAggregate.class, AnomalyEvent.class})
+    @ValueSource(
+            classes = {
+                Event.class,
+                DeadLetter.class,
+                Ingested.class,
+                LateEvent.class,
+                WindowAggregate.class,
+                AnomalyEvent.class
+            })
     void isSerializedAsPojoWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
     }

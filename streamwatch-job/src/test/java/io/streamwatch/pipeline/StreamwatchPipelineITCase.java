@@ -1,35 +1,34 @@
 package io.streamwatch.pipeline;
 
-import io.streamwatch.testkit.FlinkCluster;
-import io.streamwatch.JobEnvironment;
-import io.streamwatch.config.StreamwatchConfig;
-import io.streamwatch.model.AnomalyEvent;
-import io.streamwatch.model.DeadLetter;
-import io.streamwatch.model.Ingested;
-import io.streamwatch.model.LateEvent;
-import io.streamwatch.model.WindowAggregate;
-import io.streamwatch.alert.AlertEnds;
-import io.streamwatch.testkit.CollectingSink;
-import io.streamwatch.testkit.InMemorySource;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 import static io.streamwatch.testing.Events.MINUTE;
 import static io.streamwatch.testing.Events.SECOND;
 import static io.streamwatch.testing.Events.T0;
 import static io.streamwatch.testing.Events.invalid;
 import static io.streamwatch.testing.Events.valid;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamwatch.JobEnvironment;
+import io.streamwatch.alert.AlertEnds;
+import io.streamwatch.config.StreamwatchConfig;
+import io.streamwatch.model.AnomalyEvent;
+import io.streamwatch.model.DeadLetter;
+import io.streamwatch.model.Ingested;
+import io.streamwatch.model.LateEvent;
+import io.streamwatch.model.WindowAggregate;
+import io.streamwatch.testkit.CollectingSink;
+import io.streamwatch.testkit.FlinkCluster;
+import io.streamwatch.testkit.InMemorySource;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The whole topology on a MiniCluster with RocksDB and checkpoints, fed from memory. */
 class StreamwatchPipelineITCase {
@@ -71,7 +70,10 @@ class StreamwatchPipelineITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobEnvironment.configure(env, config);
         env.setParallelism(2);
-        StreamwatchPipeline.define(env, InMemorySource.of(TypeInformation.of(Ingested.class), input), config,
+        StreamwatchPipeline.define(
+                env,
+                InMemorySource.of(TypeInformation.of(Ingested.class), input),
+                config,
                 new PipelineEnds(aggregates, anomalies, deadLetters, lateEvents, AlertEnds.discarding()));
         env.execute("pipeline-itcase");
 
@@ -85,21 +87,29 @@ class StreamwatchPipelineITCase {
         assertThat(a3.revision).isEqualTo(1);
         assertThat(byKey.get("b@6").mean).isEqualTo(1_000);
 
-        assertThat(deadLetters.values()).extracting(d -> d.errorCode)
+        assertThat(deadLetters.values())
+                .extracting(d -> d.errorCode)
                 .containsExactlyInAnyOrder(DeadLetter.ErrorCode.MALFORMED_JSON, DeadLetter.ErrorCode.NON_FINITE_VALUE);
         assertThat(lateEvents.values()).isEmpty();
 
-        assertThat(anomalies.values()).extracting(e -> e.seriesKey + " " + e.detector + " " + e.kind + " "
+        assertThat(anomalies.values())
+                .extracting(e -> e.seriesKey + " " + e.detector + " " + e.kind + " "
                         + (e.openedWindowStart - T0) / MINUTE + "->" + (e.windowStart - T0) / MINUTE)
                 .containsExactly("b threshold OPENED 6->6", "b threshold RESOLVED 6->8");
     }
 
     /** A static threshold, so which windows are anomalous does not depend on a detector's warm-up. */
     private static StreamwatchConfig withThresholdDetector(Path checkpoints) {
-        Map<String, Object> tree = Map.of("detection", Map.of("resolve-after", 2, "detectors",
-                List.of(Map.of("type", "threshold", "upper", 100, "margin", 100))));
-        return StreamwatchConfig.load(tree, Map.of(
-                "checkpointing.dir", checkpoints.toUri().toString(),
-                "checkpointing.interval", "100ms"), Map.of());
+        Map<String, Object> tree = Map.of(
+                "detection",
+                Map.of(
+                        "resolve-after",
+                        2,
+                        "detectors",
+                        List.of(Map.of("type", "threshold", "upper", 100, "margin", 100))));
+        return StreamwatchConfig.load(
+                tree,
+                Map.of("checkpointing.dir", checkpoints.toUri().toString(), "checkpointing.interval", "100ms"),
+                Map.of());
     }
 }

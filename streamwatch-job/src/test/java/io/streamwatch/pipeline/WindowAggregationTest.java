@@ -1,9 +1,13 @@
 package io.streamwatch.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.streamwatch.aggregate.AggregationSettings;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.model.Event;
 import io.streamwatch.model.WindowAggregate;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -12,11 +16,6 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The windowing stage exactly as the pipeline builds it, driven element by element. */
 class WindowAggregationTest {
@@ -76,7 +75,8 @@ class WindowAggregationTest {
         send("s", 30_000, 7.0);
         assertThat(output()).hasSize(2);
         assertThat(harness.getSideOutput(StreamwatchPipeline.LATE_EVENTS))
-                .extracting(r -> r.getValue().value).containsExactly(7.0);
+                .extracting(r -> r.getValue().value)
+                .containsExactly(7.0);
 
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
@@ -89,15 +89,23 @@ class WindowAggregationTest {
         send("b", 2_000, 10);
         send("b", 3_000, 20);
         harness.processWatermark(MINUTE + MINUTE); // past window end and the default lateness
-        assertThat(output()).extracting(a -> a.seriesKey + "=" + a.count + "/" + a.sum)
+        assertThat(output())
+                .extracting(a -> a.seriesKey + "=" + a.count + "/" + a.sum)
                 .containsExactlyInAnyOrder("a=1/1.0", "b=2/30.0");
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
     @Test
     void slidingWindowsCountEachEventInEveryWindowItFallsIn() throws Exception {
-        open(Map.of("aggregation.window", "sliding", "aggregation.size", "1min", "aggregation.slide", "30s",
-                "aggregation.allowed-lateness", "0s"));
+        open(Map.of(
+                "aggregation.window",
+                "sliding",
+                "aggregation.size",
+                "1min",
+                "aggregation.slide",
+                "30s",
+                "aggregation.allowed-lateness",
+                "0s"));
         send("s", 40_000, 1);
         harness.processWatermark(3 * MINUTE);
         assertThat(output()).extracting(a -> a.windowStart).containsExactly(0L, 30_000L);
@@ -110,7 +118,8 @@ class WindowAggregationTest {
         send("s", 20_000, 2);
         send("s", 100_000, 3);
         harness.processWatermark(10 * MINUTE);
-        assertThat(output()).extracting(a -> a.windowStart + "-" + a.windowEnd + ":" + a.count)
+        assertThat(output())
+                .extracting(a -> a.windowStart + "-" + a.windowEnd + ":" + a.count)
                 .containsExactly("0-50000:2", "100000-130000:1");
         assertThat(harness.numKeyedStateEntries()).isZero();
     }

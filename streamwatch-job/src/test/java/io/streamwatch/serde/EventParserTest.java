@@ -1,30 +1,28 @@
 package io.streamwatch.serde;
 
-import io.streamwatch.serde.ContractSettings;
-import io.streamwatch.serde.FieldNames;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.streamwatch.model.DeadLetter;
 import io.streamwatch.model.DeadLetter.ErrorCode;
 import io.streamwatch.model.Event;
 import io.streamwatch.model.Ingested;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class EventParserTest {
     private static final long NOW = Instant.parse("2024-05-01T12:00:00Z").toEpochMilli();
     private final EventParser parser = new EventParser(ContractSettings.defaults());
 
     private Ingested parse(String json) {
-        return parser.parse("metrics", 1, 42L, 1_000L, json == null ? null : json.getBytes(StandardCharsets.UTF_8), NOW);
+        return parser.parse(
+                "metrics", 1, 42L, 1_000L, json == null ? null : json.getBytes(StandardCharsets.UTF_8), NOW);
     }
 
     @Test
@@ -59,7 +57,8 @@ class EventParserTest {
     @Test
     void keepsSqlLookingStringsVerbatim() {
         String key = "x'); DROP TABLE window_aggregates; --";
-        Ingested r = parse("{\"event_id\":\"e\",\"series_key\":\"" + key + "\",\"event_time\":" + NOW + ",\"value\":1}");
+        Ingested r =
+                parse("{\"event_id\":\"e\",\"series_key\":\"" + key + "\",\"event_time\":" + NOW + ",\"value\":1}");
         assertThat(r.event.seriesKey).isEqualTo(key);
     }
 
@@ -68,26 +67,67 @@ class EventParserTest {
         return Stream.of(
                 Arguments.of("empty", "", ErrorCode.EMPTY_PAYLOAD, "no value"),
                 Arguments.of("not json", "{oops", ErrorCode.MALFORMED_JSON, "not valid JSON"),
-                Arguments.of("trailing garbage", "{" + ok + ",\"value\":1} x", ErrorCode.MALFORMED_JSON, "not valid JSON"),
+                Arguments.of(
+                        "trailing garbage", "{" + ok + ",\"value\":1} x", ErrorCode.MALFORMED_JSON, "not valid JSON"),
                 Arguments.of("NaN literal", "{" + ok + ",\"value\":NaN}", ErrorCode.MALFORMED_JSON, "NaN"),
                 Arguments.of("array", "[1,2]", ErrorCode.NOT_AN_OBJECT, "expected a JSON object"),
-                Arguments.of("no id", "{\"series_key\":\"s\",\"event_time\":" + NOW + ",\"value\":1}", ErrorCode.MISSING_FIELD, "'event_id'"),
+                Arguments.of(
+                        "no id",
+                        "{\"series_key\":\"s\",\"event_time\":" + NOW + ",\"value\":1}",
+                        ErrorCode.MISSING_FIELD,
+                        "'event_id'"),
                 Arguments.of("null value", "{" + ok + ",\"value\":null}", ErrorCode.MISSING_FIELD, "'value'"),
-                Arguments.of("string value", "{" + ok + ",\"value\":\"12\"}", ErrorCode.WRONG_TYPE, "must be a JSON number"),
+                Arguments.of(
+                        "string value", "{" + ok + ",\"value\":\"12\"}", ErrorCode.WRONG_TYPE, "must be a JSON number"),
                 Arguments.of("huge number", "{" + ok + ",\"value\":1e999}", ErrorCode.NON_FINITE_VALUE, "finite"),
-                Arguments.of("numeric id", "{\"event_id\":7,\"series_key\":\"s\",\"event_time\":" + NOW + ",\"value\":1}", ErrorCode.WRONG_TYPE, "must be a string"),
-                Arguments.of("time without offset", "{\"event_id\":\"e\",\"series_key\":\"s\",\"event_time\":\"2024-05-01T11:00:00\",\"value\":1}", ErrorCode.INVALID_EVENT_TIME, "offset"),
-                Arguments.of("fractional epoch", "{\"event_id\":\"e\",\"series_key\":\"s\",\"event_time\":1.5,\"value\":1}", ErrorCode.INVALID_EVENT_TIME, "epoch milliseconds"),
-                Arguments.of("clock skew", "{\"event_id\":\"e\",\"series_key\":\"s\",\"event_time\":" + (NOW + Duration.ofHours(1).toMillis()) + ",\"value\":1}", ErrorCode.EVENT_TIME_IN_FUTURE, "ahead of the clock"),
-                Arguments.of("epoch seconds", "{\"event_id\":\"e\",\"series_key\":\"s\",\"event_time\":" + NOW / 1000 + ",\"value\":1}", ErrorCode.EVENT_TIME_TOO_OLD, "epoch seconds"),
-                Arguments.of("long key", "{\"event_id\":\"e\",\"series_key\":\"" + "k".repeat(300) + "\",\"event_time\":" + NOW + ",\"value\":1}", ErrorCode.KEY_TOO_LONG, "max-key-length"),
-                Arguments.of("attribute not string", "{" + ok + ",\"value\":1,\"attributes\":{\"a\":1}}", ErrorCode.INVALID_ATTRIBUTES, "'a' must be a string"),
-                Arguments.of("duplicate key", "{" + ok + ",\"value\":1,\"value\":2}", ErrorCode.MALFORMED_JSON, "Duplicate field"));
+                Arguments.of(
+                        "numeric id",
+                        "{\"event_id\":7,\"series_key\":\"s\",\"event_time\":" + NOW + ",\"value\":1}",
+                        ErrorCode.WRONG_TYPE,
+                        "must be a string"),
+                Arguments.of(
+                        "time without offset",
+                        "{\"event_id\":\"e\",\"series_key\":\"s\",\"event_time\":\"2024-05-01T11:00:00\",\"value\":1}",
+                        ErrorCode.INVALID_EVENT_TIME,
+                        "offset"),
+                Arguments.of(
+                        "fractional epoch",
+                        "{\"event_id\":\"e\",\"series_key\":\"s\",\"event_time\":1.5,\"value\":1}",
+                        ErrorCode.INVALID_EVENT_TIME,
+                        "epoch milliseconds"),
+                Arguments.of(
+                        "clock skew",
+                        "{\"event_id\":\"e\",\"series_key\":\"s\",\"event_time\":"
+                                + (NOW + Duration.ofHours(1).toMillis()) + ",\"value\":1}",
+                        ErrorCode.EVENT_TIME_IN_FUTURE,
+                        "ahead of the clock"),
+                Arguments.of(
+                        "epoch seconds",
+                        "{\"event_id\":\"e\",\"series_key\":\"s\",\"event_time\":" + NOW / 1000 + ",\"value\":1}",
+                        ErrorCode.EVENT_TIME_TOO_OLD,
+                        "epoch seconds"),
+                Arguments.of(
+                        "long key",
+                        "{\"event_id\":\"e\",\"series_key\":\"" + "k".repeat(300) + "\",\"event_time\":" + NOW
+                                + ",\"value\":1}",
+                        ErrorCode.KEY_TOO_LONG,
+                        "max-key-length"),
+                Arguments.of(
+                        "attribute not string",
+                        "{" + ok + ",\"value\":1,\"attributes\":{\"a\":1}}",
+                        ErrorCode.INVALID_ATTRIBUTES,
+                        "'a' must be a string"),
+                Arguments.of(
+                        "duplicate key",
+                        "{" + ok + ",\"value\":1,\"value\":2}",
+                        ErrorCode.MALFORMED_JSON,
+                        "Duplicate field"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badRecords")
-    void turnsEveryBadRecordIntoADeadLetterWithItsReasonAndRawBytes(String name, String json, ErrorCode code, String reason) {
+    void turnsEveryBadRecordIntoADeadLetterWithItsReasonAndRawBytes(
+            String name, String json, ErrorCode code, String reason) {
         Ingested r = parse(json);
         assertThat(r.isValid()).isFalse();
         DeadLetter d = r.deadLetter;
@@ -109,8 +149,15 @@ class EventParserTest {
 
     @Test
     void refusesOversizedRecordsBeforeParsingThem() {
-        ContractSettings small = new ContractSettings(100, 256, 64, Duration.ofMinutes(5),
-                Instant.parse("2000-01-01T00:00:00Z"), false, FieldNames.DEFAULT, Map.of());
+        ContractSettings small = new ContractSettings(
+                100,
+                256,
+                64,
+                Duration.ofMinutes(5),
+                Instant.parse("2000-01-01T00:00:00Z"),
+                false,
+                FieldNames.DEFAULT,
+                Map.of());
         byte[] big = ("{\"event_id\":\"" + "x".repeat(200) + "\"}").getBytes(StandardCharsets.UTF_8);
         Ingested r = new EventParser(small).parse("t", 0, 0, 0, big, NOW);
         assertThat(r.deadLetter.errorCode).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
@@ -129,19 +176,35 @@ class EventParserTest {
     @Test
     void readsPerTopicFieldNames() {
         FieldNames legacy = new FieldNames("id", "host", "ts", "v", "src", "u", "tags");
-        ContractSettings contract = new ContractSettings(1 << 20, 256, 64, Duration.ofMinutes(5),
-                Instant.parse("2000-01-01T00:00:00Z"), false, FieldNames.DEFAULT, Map.of("legacy", legacy));
+        ContractSettings contract = new ContractSettings(
+                1 << 20,
+                256,
+                64,
+                Duration.ofMinutes(5),
+                Instant.parse("2000-01-01T00:00:00Z"),
+                false,
+                FieldNames.DEFAULT,
+                Map.of("legacy", legacy));
         EventParser p = new EventParser(contract);
-        byte[] json = ("{\"id\":\"1\",\"host\":\"h\",\"ts\":" + NOW + ",\"v\":2,\"tags\":{\"a\":\"b\"}}").getBytes(StandardCharsets.UTF_8);
+        byte[] json = ("{\"id\":\"1\",\"host\":\"h\",\"ts\":" + NOW + ",\"v\":2,\"tags\":{\"a\":\"b\"}}")
+                .getBytes(StandardCharsets.UTF_8);
         assertThat(p.parse("legacy", 0, 0, 0, json, NOW).event.seriesKey).isEqualTo("h");
         assertThat(p.parse("other", 0, 0, 0, json, NOW).deadLetter.errorCode).isEqualTo(ErrorCode.MISSING_FIELD);
     }
 
     @Test
     void unknownFieldsAreRejectedOnlyWhenConfigured() {
-        ContractSettings strict = new ContractSettings(1 << 20, 256, 64, Duration.ofMinutes(5),
-                Instant.parse("2000-01-01T00:00:00Z"), true, FieldNames.DEFAULT, Map.of());
-        byte[] json = ("{\"event_id\":\"e\",\"series_key\":\"s\",\"event_time\":" + NOW + ",\"value\":1,\"colour\":\"red\"}")
+        ContractSettings strict = new ContractSettings(
+                1 << 20,
+                256,
+                64,
+                Duration.ofMinutes(5),
+                Instant.parse("2000-01-01T00:00:00Z"),
+                true,
+                FieldNames.DEFAULT,
+                Map.of());
+        byte[] json = ("{\"event_id\":\"e\",\"series_key\":\"s\",\"event_time\":" + NOW
+                        + ",\"value\":1,\"colour\":\"red\"}")
                 .getBytes(StandardCharsets.UTF_8);
         assertThat(parser.parse("t", 0, 0, 0, json, NOW).isValid()).isTrue();
         DeadLetter d = new EventParser(strict).parse("t", 0, 0, 0, json, NOW).deadLetter;

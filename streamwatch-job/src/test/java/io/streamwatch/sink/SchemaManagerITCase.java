@@ -1,13 +1,13 @@
 package io.streamwatch.sink;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.streamwatch.testkit.PostgresExtension;
 import io.streamwatch.testkit.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SchemaManagerITCase {
 
@@ -29,7 +29,7 @@ class SchemaManagerITCase {
 
         SchemaManager.verify(settings);
         assertThat(db.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-                + " AND tablename <> 'flyway_schema_history' ORDER BY tablename"))
+                        + " AND tablename <> 'flyway_schema_history' ORDER BY tablename"))
                 .extracting(row -> row.get("tablename"))
                 .containsExactly("alert_deliveries", "anomalies", "dead_letters", "late_events", "window_aggregates");
     }
@@ -91,17 +91,18 @@ class SchemaManagerITCase {
 
     @Test
     void anUnreachableDatabaseGivesOneClearLineWithoutThePassword() {
-        JdbcSettings nowhere = JdbcSettings.of(
-                "jdbc:postgresql://localhost:1/streamwatch?password=hunter2", "writer", "s3cret");
+        JdbcSettings nowhere =
+                JdbcSettings.of("jdbc:postgresql://localhost:1/streamwatch?password=hunter2", "writer", "s3cret");
 
-        for (Runnable call : new Runnable[] {
-                () -> SchemaManager.verify(nowhere), () -> SchemaManager.migrate(nowhere)}) {
+        for (Runnable call :
+                new Runnable[] {() -> SchemaManager.verify(nowhere), () -> SchemaManager.migrate(nowhere)}) {
             assertThatThrownBy(call::run)
                     .isInstanceOf(SchemaException.class)
                     .hasMessageStartingWith("Cannot use the database at"
                             + " jdbc:postgresql://localhost:1/streamwatch?password=*** as user writer: ")
                     .hasMessageContaining("refused")
-                    .hasMessageNotContaining("hunter2").hasMessageNotContaining("s3cret");
+                    .hasMessageNotContaining("hunter2")
+                    .hasMessageNotContaining("s3cret");
         }
     }
 }

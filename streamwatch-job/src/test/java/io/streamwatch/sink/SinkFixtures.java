@@ -7,7 +7,6 @@ import io.streamwatch.model.LateEvent;
 import io.streamwatch.model.Severity;
 import io.streamwatch.model.WindowAggregate;
 import io.streamwatch.testkit.TestDatabase;
-
 import java.time.Instant;
 import java.util.Map;
 
@@ -75,8 +74,14 @@ final class SinkFixtures {
     }
 
     static DeadLetter deadLetter(String topic, int partition, long offset, byte[] payload) {
-        return new DeadLetter(topic, partition, offset, T0, payload,
-                DeadLetter.ErrorCode.MALFORMED_JSON, "Unexpected character at 1:1");
+        return new DeadLetter(
+                topic,
+                partition,
+                offset,
+                T0,
+                payload,
+                DeadLetter.ErrorCode.MALFORMED_JSON,
+                "Unexpected character at 1:1");
     }
 
     static LateEvent lateEvent(String topic, int partition, long offset) {

@@ -1,12 +1,11 @@
 package io.streamwatch.sink;
 
+import static io.streamwatch.sink.SinkFixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.streamwatch.model.AnomalyEvent;
 import io.streamwatch.model.WindowAggregate;
 import io.streamwatch.sink.SinkStatements.SinkStatement;
-import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
-import org.apache.flink.util.InstantiationUtil;
-import org.junit.jupiter.api.Test;
-
 import java.lang.reflect.Proxy;
 import java.sql.PreparedStatement;
 import java.time.OffsetDateTime;
@@ -16,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
-
-import static io.streamwatch.sink.SinkFixtures.T0;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
+import org.apache.flink.util.InstantiationUtil;
+import org.junit.jupiter.api.Test;
 
 /** The statements and binders without a database: what is bound where. */
 class SinkStatementsTest {
@@ -53,8 +52,7 @@ class SinkStatementsTest {
         List<Object> bound = bind(SinkStatements.WINDOW_AGGREGATES, a);
 
         assertThat(bound.get(1)).isEqualTo(OffsetDateTime.of(2024, 3, 1, 12, 0, 0, 0, ZoneOffset.UTC));
-        assertThat(bound.subList(5, 8)).containsExactly(
-                Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 4.25);
+        assertThat(bound.subList(5, 8)).containsExactly(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 4.25);
         assertThat((Double) bound.get(8)).isNaN();
     }
 
@@ -68,9 +66,11 @@ class SinkStatementsTest {
         assertThat(opened.subList(12, 15)).containsOnlyNulls();
         assertThat(resolved.subList(3, 5)).containsExactly("RESOLVED", 2);
         assertThat(resolved.subList(5, 12)).containsOnlyNulls();
-        assertThat(resolved.subList(12, 15)).containsExactly(
-                OffsetDateTime.of(2024, 3, 1, 12, 3, 0, 0, ZoneOffset.UTC),
-                OffsetDateTime.of(2024, 3, 1, 12, 4, 0, 0, ZoneOffset.UTC), 0.1);
+        assertThat(resolved.subList(12, 15))
+                .containsExactly(
+                        OffsetDateTime.of(2024, 3, 1, 12, 3, 0, 0, ZoneOffset.UTC),
+                        OffsetDateTime.of(2024, 3, 1, 12, 4, 0, 0, ZoneOffset.UTC),
+                        0.1);
     }
 
     @Test
@@ -84,8 +84,10 @@ class SinkStatementsTest {
     void sinksSurviveJavaSerializationToTheTaskManagers() throws Exception {
         JdbcSettings settings = JdbcSettings.of("jdbc:postgresql://db/sw", "u", "p");
 
-        for (Object sink : List.of(StreamwatchSinks.windowAggregates(settings),
-                StreamwatchSinks.anomalies(settings), StreamwatchSinks.deadLetters(settings),
+        for (Object sink : List.of(
+                StreamwatchSinks.windowAggregates(settings),
+                StreamwatchSinks.anomalies(settings),
+                StreamwatchSinks.deadLetters(settings),
                 StreamwatchSinks.lateEvents(settings))) {
             assertThat(InstantiationUtil.clone((java.io.Serializable) sink)).isNotNull();
         }
@@ -93,16 +95,19 @@ class SinkStatementsTest {
 
     private static <T> void assertBindsAll(SinkStatement<T> statement, T element) {
         long placeholders = statement.sql().chars().filter(c -> c == '?').count();
-        assertThat(bind(statement, element)).as(statement.table().name())
+        assertThat(bind(statement, element))
+                .as(statement.table().name())
                 .hasSize((int) placeholders)
-                .hasSize(statement.table().key().size() + statement.table().values().size());
+                .hasSize(statement.table().key().size()
+                        + statement.table().values().size());
     }
 
     /** The values bound, by parameter index; setNull as null. Fails on an index bound twice. */
     private static <T> List<Object> bind(SinkStatement<T> statement, T element) {
         Map<Integer, Object> bound = new TreeMap<>();
         PreparedStatement recorder = (PreparedStatement) Proxy.newProxyInstance(
-                PreparedStatement.class.getClassLoader(), new Class<?>[] {PreparedStatement.class},
+                PreparedStatement.class.getClassLoader(),
+                new Class<?>[] {PreparedStatement.class},
                 (proxy, method, args) -> {
                     assertThat(method.getName()).startsWith("set");
                     int index = (Integer) args[0];
@@ -116,8 +121,9 @@ class SinkStatementsTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-        assertThat(bound.keySet()).containsExactlyElementsOf(
-                IntStream.rangeClosed(1, bound.size()).boxed().toList());
+        assertThat(bound.keySet())
+                .containsExactlyElementsOf(
+                        IntStream.rangeClosed(1, bound.size()).boxed().toList());
         return new ArrayList<>(bound.values());
     }
 }

@@ -1,26 +1,25 @@
 package io.streamwatch.sink;
 
-import io.streamwatch.testkit.FlinkCluster;
+import static io.streamwatch.sink.SinkFixtures.MINUTE;
+import static io.streamwatch.sink.SinkFixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.streamwatch.model.AnomalyEvent;
 import io.streamwatch.model.DeadLetter;
 import io.streamwatch.model.LateEvent;
 import io.streamwatch.model.WindowAggregate;
+import io.streamwatch.testkit.FlinkCluster;
 import io.streamwatch.testkit.PostgresExtension;
 import io.streamwatch.testkit.TestDatabase;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
-
-import static io.streamwatch.sink.SinkFixtures.MINUTE;
-import static io.streamwatch.sink.SinkFixtures.T0;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The sinks in real Flink jobs: Sink V2 writers on two subtasks, batching, end-of-input flush. */
 class StreamwatchSinksITCase {
@@ -51,11 +50,15 @@ class StreamwatchSinksITCase {
 
         runJob();
 
-        assertThat(first.get("window_aggregates")).hasSize(WINDOWS)
+        assertThat(first.get("window_aggregates"))
+                .hasSize(WINDOWS)
                 .allSatisfy(row -> assertThat(row).containsEntry("revision", 3));
-        assertThat(first.get("anomalies")).hasSize(WINDOWS).allSatisfy(row -> assertThat(row)
-                .containsEntry("status", "RESOLVED").containsEntry("severity", "CRITICAL")
-                .containsEntry("resolve_score", 0.1));
+        assertThat(first.get("anomalies"))
+                .hasSize(WINDOWS)
+                .allSatisfy(row -> assertThat(row)
+                        .containsEntry("status", "RESOLVED")
+                        .containsEntry("severity", "CRITICAL")
+                        .containsEntry("resolve_score", 0.1));
         assertThat(first.get("dead_letters")).hasSize(WINDOWS);
         assertThat(first.get("late_events")).hasSize(WINDOWS);
         assertThat(tables()).isEqualTo(first);
@@ -83,14 +86,22 @@ class StreamwatchSinksITCase {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        env.fromData(aggregates).rebalance()
-                .sinkTo(StreamwatchSinks.windowAggregates(settings)).name("window aggregates");
-        env.fromData(anomalies).rebalance()
-                .sinkTo(StreamwatchSinks.anomalies(settings)).name("anomalies");
-        env.fromData(deadLetters).rebalance()
-                .sinkTo(StreamwatchSinks.deadLetters(settings)).name("dead letters");
-        env.fromData(lateEvents).rebalance()
-                .sinkTo(StreamwatchSinks.lateEvents(settings)).name("late events");
+        env.fromData(aggregates)
+                .rebalance()
+                .sinkTo(StreamwatchSinks.windowAggregates(settings))
+                .name("window aggregates");
+        env.fromData(anomalies)
+                .rebalance()
+                .sinkTo(StreamwatchSinks.anomalies(settings))
+                .name("anomalies");
+        env.fromData(deadLetters)
+                .rebalance()
+                .sinkTo(StreamwatchSinks.deadLetters(settings))
+                .name("dead letters");
+        env.fromData(lateEvents)
+                .rebalance()
+                .sinkTo(StreamwatchSinks.lateEvents(settings))
+                .name("late events");
         env.execute("sinks");
     }
 

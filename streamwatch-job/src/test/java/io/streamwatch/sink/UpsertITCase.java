@@ -1,25 +1,5 @@
 package io.streamwatch.sink;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamwatch.model.AnomalyEvent;
-import io.streamwatch.model.DeadLetter;
-import io.streamwatch.model.LateEvent;
-import io.streamwatch.model.WindowAggregate;
-import io.streamwatch.sink.SinkStatements.SinkStatement;
-import io.streamwatch.testkit.PostgresExtension;
-import io.streamwatch.testkit.TestDatabase;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-
 import static io.streamwatch.sink.SinkFixtures.MINUTE;
 import static io.streamwatch.sink.SinkFixtures.T0;
 import static io.streamwatch.sink.SinkFixtures.aggregate;
@@ -29,6 +9,25 @@ import static io.streamwatch.sink.SinkFixtures.opened;
 import static io.streamwatch.sink.SinkFixtures.resolved;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamwatch.model.AnomalyEvent;
+import io.streamwatch.model.DeadLetter;
+import io.streamwatch.model.LateEvent;
+import io.streamwatch.model.WindowAggregate;
+import io.streamwatch.sink.SinkStatements.SinkStatement;
+import io.streamwatch.testkit.PostgresExtension;
+import io.streamwatch.testkit.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the statements leave in PostgreSQL, written the way the JDBC sink writes them (one
@@ -52,8 +51,8 @@ class UpsertITCase {
 
     @Test
     void replayingWindowAggregatesLeavesIdenticalRows() {
-        List<WindowAggregate> firing = List.of(aggregate("a", T0, 1), aggregate("b", T0, 1),
-                aggregate("a", T0 + MINUTE, 2));
+        List<WindowAggregate> firing =
+                List.of(aggregate("a", T0, 1), aggregate("b", T0, 1), aggregate("a", T0 + MINUTE, 2));
         write(SinkStatements.WINDOW_AGGREGATES, firing);
         List<Map<String, Object>> before = rows("window_aggregates");
 
@@ -70,7 +69,9 @@ class UpsertITCase {
 
         write(SinkStatements.WINDOW_AGGREGATES, List.of(aggregate("a", T0, 1)));
 
-        assertThat(revision2).containsEntry("revision", 2).containsEntry("count", 20L)
+        assertThat(revision2)
+                .containsEntry("revision", 2)
+                .containsEntry("count", 20L)
                 .containsEntry("sum", 85.0);
         assertThat(rows("window_aggregates")).containsExactly(revision2);
     }
@@ -98,11 +99,20 @@ class UpsertITCase {
         write(SinkStatements.ANOMALIES, List.of(resolved("a", T0)));
 
         Map<String, Object> resolvedOnly = rows("anomalies").get(0);
-        assertThat(resolvedOnly).containsEntry("status", "RESOLVED").containsEntry("revision", 2)
+        assertThat(resolvedOnly)
+                .containsEntry("status", "RESOLVED")
+                .containsEntry("revision", 2)
                 .containsEntry("resolve_score", 0.1)
                 .containsEntry("resolved_window_end", Instant.ofEpochMilli(T0 + 4 * MINUTE));
-        assertThat(List.of("severity", "score", "observed", "expected_low", "expected_high",
-                "message", "opened_window_end")).allSatisfy(c -> assertThat(resolvedOnly.get(c)).isNull());
+        assertThat(List.of(
+                        "severity",
+                        "score",
+                        "observed",
+                        "expected_low",
+                        "expected_high",
+                        "message",
+                        "opened_window_end"))
+                .allSatisfy(c -> assertThat(resolvedOnly.get(c)).isNull());
 
         write(SinkStatements.ANOMALIES, List.of(opened("a", T0)));
 
@@ -132,7 +142,8 @@ class UpsertITCase {
             assertThat(db.query("SELECT series_key, detector, message FROM anomalies WHERE series_key = ?", text))
                     .containsExactly(Map.of("series_key", text, "detector", text, "message", text));
             Map<String, Object> lateRow = db.query(
-                    "SELECT event_id, series_key, attributes FROM late_events WHERE topic = ?", text).get(0);
+                            "SELECT event_id, series_key, attributes FROM late_events WHERE topic = ?", text)
+                    .get(0);
             assertThat(lateRow).containsEntry("event_id", text).containsEntry("series_key", text);
             assertThat(new ObjectMapper().readValue((String) lateRow.get("attributes"), Map.class))
                     .isEqualTo(Map.of(text, text, "plain", text));
@@ -172,13 +183,20 @@ class UpsertITCase {
         write(SinkStatements.WINDOW_AGGREGATES, List.of(a));
         write(SinkStatements.ANOMALIES, List.of(warmingUp));
 
-        assertThat(db.query("SELECT min, max, stddev FROM window_aggregates")).containsExactly(Map.of(
-                "min", Double.NEGATIVE_INFINITY, "max", Double.POSITIVE_INFINITY, "stddev", Double.NaN));
+        assertThat(db.query("SELECT min, max, stddev FROM window_aggregates"))
+                .containsExactly(
+                        Map.of("min", Double.NEGATIVE_INFINITY, "max", Double.POSITIVE_INFINITY, "stddev", Double.NaN));
         assertThat(db.query("SELECT expected_low, expected_high, observed,"
-                + " expected_high = 'Infinity' AS sql_sees_infinity FROM anomalies"))
-                .containsExactly(Map.of("expected_low", Double.NEGATIVE_INFINITY,
-                        "expected_high", Double.POSITIVE_INFINITY, "observed", Double.NaN,
-                        "sql_sees_infinity", true));
+                        + " expected_high = 'Infinity' AS sql_sees_infinity FROM anomalies"))
+                .containsExactly(Map.of(
+                        "expected_low",
+                        Double.NEGATIVE_INFINITY,
+                        "expected_high",
+                        Double.POSITIVE_INFINITY,
+                        "observed",
+                        Double.NaN,
+                        "sql_sees_infinity",
+                        true));
     }
 
     @Test
@@ -193,8 +211,13 @@ class UpsertITCase {
         DeadLetter noTimestamp = deadLetter("t", 1, 3, new byte[0]);
         noTimestamp.kafkaTimestamp = -1;
 
-        write(SinkStatements.DEAD_LETTERS, List.of(deadLetter("t", 0, 0, invalidUtf8),
-                deadLetter("t", 0, 1, everyByte), deadLetter("t", 1, 2, oneMiB), noTimestamp));
+        write(
+                SinkStatements.DEAD_LETTERS,
+                List.of(
+                        deadLetter("t", 0, 0, invalidUtf8),
+                        deadLetter("t", 0, 1, everyByte),
+                        deadLetter("t", 1, 2, oneMiB),
+                        noTimestamp));
 
         Map<Long, byte[]> payloads = new LinkedHashMap<>();
         db.query("SELECT kafka_offset, payload FROM dead_letters ORDER BY kafka_offset")
@@ -205,10 +228,16 @@ class UpsertITCase {
         assertThat(payloads.get(2L)).isEqualTo(oneMiB);
         assertThat(payloads.get(3L)).isEmpty();
         assertThat(db.query("SELECT kafka_offset, kafka_timestamp, error_code FROM dead_letters"
-                + " WHERE kafka_offset IN (0, 3) ORDER BY kafka_offset")).containsExactly(
-                Map.of("kafka_offset", 0L, "kafka_timestamp", Instant.ofEpochMilli(T0),
-                        "error_code", "MALFORMED_JSON"),
-                mapWithNull("kafka_offset", 3L, "kafka_timestamp", "error_code", "MALFORMED_JSON"));
+                        + " WHERE kafka_offset IN (0, 3) ORDER BY kafka_offset"))
+                .containsExactly(
+                        Map.of(
+                                "kafka_offset",
+                                0L,
+                                "kafka_timestamp",
+                                Instant.ofEpochMilli(T0),
+                                "error_code",
+                                "MALFORMED_JSON"),
+                        mapWithNull("kafka_offset", 3L, "kafka_timestamp", "error_code", "MALFORMED_JSON"));
     }
 
     @Test
@@ -224,8 +253,7 @@ class UpsertITCase {
         write(SinkStatements.LATE_EVENTS, List.of(late, lateReplay));
         write(SinkStatements.LATE_EVENTS, List.of(lateReplay));
 
-        assertThat(db.query("SELECT message FROM dead_letters"))
-                .containsExactly(Map.of("message", first.message));
+        assertThat(db.query("SELECT message FROM dead_letters")).containsExactly(Map.of("message", first.message));
         assertThat(db.query("SELECT watermark FROM late_events"))
                 .containsExactly(Map.of("watermark", Instant.ofEpochMilli(late.watermark)));
     }
@@ -238,15 +266,20 @@ class UpsertITCase {
         write(SinkStatements.LATE_EVENTS, List.of(late));
 
         Map<String, Object> row = rows("late_events").get(0);
-        assertThat(row).containsEntry("topic", "events").containsEntry("partition", 2)
-                .containsEntry("kafka_offset", 41L).containsEntry("event_id", "evt-41")
+        assertThat(row)
+                .containsEntry("topic", "events")
+                .containsEntry("partition", 2)
+                .containsEntry("kafka_offset", 41L)
+                .containsEntry("event_id", "evt-41")
                 .containsEntry("series_key", "host-1/cpu")
                 .containsEntry("event_time", Instant.parse("2024-03-01T12:00:00Z"))
-                .containsEntry("value", 0.75).containsEntry("source", "agent")
+                .containsEntry("value", 0.75)
+                .containsEntry("source", "agent")
                 .containsEntry("unit", null)
                 .containsEntry("watermark", Instant.parse("2024-03-01T12:05:00Z"));
         assertThat(db.query("SELECT attributes = '{\"region\": \"eu-west-1\", \"rack\": \"r7\"}'::jsonb"
-                + " AS same FROM late_events")).containsExactly(Map.of("same", true));
+                        + " AS same FROM late_events"))
+                .containsExactly(Map.of("same", true));
     }
 
     private Map<String, Object> expectedResolvedRow(String seriesKey) {
@@ -289,7 +322,8 @@ class UpsertITCase {
 
     /** As the JDBC sink's flush does: one prepared statement, every element added to one batch. */
     private <T> void write(SinkStatement<T> statement, List<T> elements) {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(statement.sql())) {
+        try (Connection c = db.connect();
+                PreparedStatement ps = c.prepareStatement(statement.sql())) {
             for (T element : elements) {
                 statement.binder().accept(ps, element);
                 ps.addBatch();

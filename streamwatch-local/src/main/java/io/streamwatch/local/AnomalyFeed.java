@@ -27,16 +27,20 @@ final class AnomalyFeed {
 
     void poll() {
         try (Connection c = DriverManager.getConnection(jdbcUrl, user, "");
-             PreparedStatement s = c.prepareStatement("SELECT series_key, detector, status, severity, opened_window_start, "
-                     + "message, updated_at FROM anomalies WHERE updated_at > ? ORDER BY updated_at")) {
+                PreparedStatement s =
+                        c.prepareStatement("SELECT series_key, detector, status, severity, opened_window_start, "
+                                + "message, updated_at FROM anomalies WHERE updated_at > ? ORDER BY updated_at")) {
             s.setTimestamp(1, seen);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     seen = r.getTimestamp("updated_at");
                     Timestamp opened = r.getTimestamp("opened_window_start");
-                    console.println(String.format("ALERT %-8s %-8s %-11s %s window %s  %s",
-                            r.getString("status"), r.getString("severity") == null ? "" : r.getString("severity"),
-                            r.getString("detector"), r.getString("series_key"),
+                    console.println(String.format(
+                            "ALERT %-8s %-8s %-11s %s window %s  %s",
+                            r.getString("status"),
+                            r.getString("severity") == null ? "" : r.getString("severity"),
+                            r.getString("detector"),
+                            r.getString("series_key"),
                             opened == null ? "?" : Instant.ofEpochMilli(opened.getTime()),
                             r.getString("message") == null ? "" : r.getString("message")));
                 }

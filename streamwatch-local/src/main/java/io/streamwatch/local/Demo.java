@@ -1,12 +1,8 @@
 package io.streamwatch.local;
 
+import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.testkit.EmbeddedKafka;
 import io.streamwatch.testkit.EmbeddedPostgresServer;
-import io.streamwatch.config.StreamwatchConfig;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./streamwatch demo}: a real Kafka broker, a real PostgreSQL and the job in a local Flink
@@ -31,24 +30,41 @@ import java.util.concurrent.Callable;
  * savepoint that first advances event time to the end ({@code --drain}), so every window fires and
  * every sink flushes; only then are the metrics and tables counted.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Starts a Kafka broker and a PostgreSQL on free ports (data in --data), runs the job in a local Flink",
-                "cluster with the web UI, feeds it synthetic events with injected anomalies, and at the end",
-                "prints a summary: counts that reconcile, and injected against detected anomalies."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Starts a Kafka broker and a PostgreSQL on free ports (data in --data), runs the job in a local Flink",
+            "cluster with the web UI, feeds it synthetic events with injected anomalies, and at the end",
+            "prints a summary: counts that reconcile, and injected against detected anomalies."
+        })
 final class Demo implements Callable<Integer> {
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = "local-data",
-            description = "folder for PostgreSQL, Kafka, checkpoints, logs and each run's results (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            defaultValue = "local-data",
+            description =
+                    "folder for PostgreSQL, Kafka, checkpoints, logs and each run's results (default: ${DEFAULT-VALUE})")
     Path data;
 
-    @Option(names = "--fresh", description = "delete what earlier runs left in --data first (else PostgreSQL's data is kept)")
+    @Option(
+            names = "--fresh",
+            description = "delete what earlier runs left in --data first (else PostgreSQL's data is kept)")
     boolean fresh;
 
-    @Option(names = "--web-port", paramLabel = "PORT", defaultValue = "8081",
+    @Option(
+            names = "--web-port",
+            paramLabel = "PORT",
+            defaultValue = "8081",
             description = "port of the Flink web UI, 0 = any free port (default: ${DEFAULT-VALUE})")
     int webPort;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "the job's settings, keys as in conf/streamwatch.yaml (default: conf/local.yaml of this checkout)")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "the job's settings, keys as in conf/streamwatch.yaml (default: conf/local.yaml of this checkout)")
     Path settingsFile;
 
     @Mixin
@@ -72,10 +88,13 @@ final class Demo implements Callable<Integer> {
         String runId = DataDir.newRunId();
         Path runDir = data.run(runId);
         TrafficOptions.atLeast("web-port", webPort, 0);
-        Map<String, Object> jobSettings = StreamwatchConfig.readYaml(settingsFile != null ? settingsFile : Launcher.home().resolve("conf/local.yaml"));
+        Map<String, Object> jobSettings = StreamwatchConfig.readYaml(
+                settingsFile != null ? settingsFile : Launcher.home().resolve("conf/local.yaml"));
         // settings and flags are checked before anything starts: a mistake costs one line, not a minute
-        StreamwatchConfig checked = config(jobSettings, "localhost:9092", "events", "jdbc:postgresql://localhost/demo", data);
-        Generator.Settings settings = traffic.settings(checked.aggregation().size(), checked.aggregation().allowedLateness());
+        StreamwatchConfig checked =
+                config(jobSettings, "localhost:9092", "events", "jdbc:postgresql://localhost/demo", data);
+        Generator.Settings settings = traffic.settings(
+                checked.aggregation().size(), checked.aggregation().allowedLateness());
         List<Generator.Recorded> recorded = traffic.recorded();
 
         console.println("Starting PostgreSQL and Kafka (data in " + data.root() + ") ...");
@@ -83,14 +102,15 @@ final class Demo implements Callable<Integer> {
         // of earlier runs live on in PostgreSQL, whose folder later runs reuse
         DataDir.deleteRecursively(data.kafka());
         try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startIn(data.postgres());
-             EmbeddedKafka kafka = EmbeddedKafka.start(data.kafka(), false);
-             LocalFlink flink = LocalFlink.start(webPort)) {
+                EmbeddedKafka kafka = EmbeddedKafka.start(data.kafka(), false);
+                LocalFlink flink = LocalFlink.start(webPort)) {
             String jdbcUrl = postgres.createDatabase(runId);
             String topic = "events-" + runId;
             StreamwatchConfig config = config(jobSettings, kafka.bootstrapServers(), topic, jdbcUrl, data);
             try (KafkaTraffic out = KafkaTraffic.open(kafka.bootstrapServers(), topic, settings.partitions())) {
                 flink.submit(config);
-                // the clock starts now: started earlier, its first tick would carry the start-up's worth of events at once
+                // the clock starts now: started earlier, its first tick would carry the start-up's worth of events at
+                // once
                 TrafficLoop.EventClock clock = TrafficLoop.EventClock.startingBehind(traffic.backfill(), traffic.speed);
                 Generator generator = traffic.generator(settings, recorded, clock);
                 console.println("Flink web UI: " + flink.webUi() + "  (job running; Kafka " + kafka.bootstrapServers()
@@ -104,13 +124,25 @@ final class Demo implements Callable<Integer> {
                 console.endStatus();
                 out.flush();
                 long produced = out.endOffsets();
-                console.println("Generator stopped; waiting for the job to read all " + produced + " records, then draining it ...");
+                console.println("Generator stopped; waiting for the job to read all " + produced
+                        + " records, then draining it ...");
                 awaitRead(flink.metrics(), produced);
                 flink.drain(data.savepoints());
                 alerts.poll();
-                Summary summary = summarize(runId, Duration.ofMillis(System.currentTimeMillis() - clock.wallStart()),
-                        generator, produced, flink.metrics(), jdbcUrl, new Summary.Where(flink.webUi().toString(),
-                                kafka.bootstrapServers(), topic, jdbcUrl, EmbeddedPostgresServer.USER, runDir.toString(),
+                Summary summary = summarize(
+                        runId,
+                        Duration.ofMillis(System.currentTimeMillis() - clock.wallStart()),
+                        generator,
+                        produced,
+                        flink.metrics(),
+                        jdbcUrl,
+                        new Summary.Where(
+                                flink.webUi().toString(),
+                                kafka.bootstrapServers(),
+                                topic,
+                                jdbcUrl,
+                                EmbeddedPostgresServer.USER,
+                                runDir.toString(),
                                 data.logFile().toString()));
                 Files.writeString(runDir.resolve("truth.csv"), generator.truthCsv());
                 Files.writeString(runDir.resolve("summary.txt"), summary.render());
@@ -120,8 +152,8 @@ final class Demo implements Callable<Integer> {
     }
 
     /** The job settings file, with the local broker, topic, database and folders filled in. */
-    static StreamwatchConfig config(Map<String, Object> settings, String bootstrapServers, String topic, String jdbcUrl,
-                                    DataDir data) {
+    static StreamwatchConfig config(
+            Map<String, Object> settings, String bootstrapServers, String topic, String jdbcUrl, DataDir data) {
         Map<String, String> local = new LinkedHashMap<>();
         local.put("source.kafka.bootstrap-servers", bootstrapServers);
         local.put("source.kafka.topics", topic);
@@ -144,7 +176,8 @@ final class Demo implements Callable<Integer> {
      * default routes (warning to Slack, critical to PagerDuty and Slack); the terminal shows every
      * anomaly either way. A settings file with its own alerting section decides for itself.
      */
-    static Map<String, Object> withReceiversFromEnvironment(Map<String, Object> settings, Map<String, String> environment) {
+    static Map<String, Object> withReceiversFromEnvironment(
+            Map<String, Object> settings, Map<String, String> environment) {
         if (settings.containsKey("alerting")) return settings;
         List<Map<String, Object>> receivers = new ArrayList<>();
         if (environment.containsKey(SLACK_ENV)) {
@@ -171,27 +204,45 @@ final class Demo implements Callable<Integer> {
         }
     }
 
-    private static Summary summarize(String runId, Duration ran, Generator generator, long produced,
-                                     LocalMetrics.Board m, String jdbcUrl, Summary.Where where) throws SQLException {
+    private static Summary summarize(
+            String runId,
+            Duration ran,
+            Generator generator,
+            long produced,
+            LocalMetrics.Board m,
+            String jdbcUrl,
+            Summary.Where where)
+            throws SQLException {
         String dedupe = "dedupe-by-event-id";
         try (Connection c = DriverManager.getConnection(jdbcUrl, EmbeddedPostgresServer.USER, "");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             long[] windows = longs(s, "SELECT coalesce(sum(count), 0), count(*) FROM window_aggregates");
             long anomaliesOpen = longs(s, "SELECT count(*) FROM anomalies WHERE status = 'OPEN'")[0];
             List<Scoring.Detection> detections = new ArrayList<>();
-            try (ResultSet r = s.executeQuery("SELECT series_key, detector, opened_window_start, status FROM anomalies")) {
+            try (ResultSet r =
+                    s.executeQuery("SELECT series_key, detector, opened_window_start, status FROM anomalies")) {
                 while (r.next()) {
-                    detections.add(new Scoring.Detection(r.getString(1), r.getString(2), r.getTimestamp(3).getTime(), r.getString(4)));
+                    detections.add(new Scoring.Detection(
+                            r.getString(1), r.getString(2), r.getTimestamp(3).getTime(), r.getString(4)));
                 }
             }
-            return new Summary(runId, ran, generator.totals(), produced,
+            return new Summary(
+                    runId,
+                    ran,
+                    generator.totals(),
+                    produced,
                     m.count("recordsIn"),
                     m.count("numRecordsIn", dedupe),
-                    longs(s, "SELECT count(*) FROM dead_letters")[0], m.count("recordsInvalid"),
+                    longs(s, "SELECT count(*) FROM dead_letters")[0],
+                    m.count("recordsInvalid"),
                     m.count("duplicates"),
                     m.count("numRecordsOut", dedupe),
-                    windows[0], longs(s, "SELECT count(*) FROM late_events")[0], m.count("lateBeyondLateness"),
-                    windows[1], detections.size(), anomaliesOpen,
+                    windows[0],
+                    longs(s, "SELECT count(*) FROM late_events")[0],
+                    m.count("lateBeyondLateness"),
+                    windows[1],
+                    detections.size(),
+                    anomaliesOpen,
                     Scoring.score(generator.injections(), detections, generator.clock(), generator.windowMillis()),
                     where);
         }

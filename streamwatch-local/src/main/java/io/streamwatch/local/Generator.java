@@ -19,10 +19,15 @@ import java.util.Random;
  */
 public final class Generator {
     public enum Kind {
-        SPIKE(1, 4), LEVEL_SHIFT(10, 4), DROPOUT(8, 9), DRIFT(15, 18), LABELLED(0, 0);
+        SPIKE(1, 4),
+        LEVEL_SHIFT(10, 4),
+        DROPOUT(8, 9),
+        DRIFT(15, 18),
+        LABELLED(0, 0);
 
         /** How many windows the injection lasts, and how many must pass before it can be judged. */
         final int windows;
+
         final int judgeAfterWindows;
 
         Kind(int windows, int judgeAfterWindows) {
@@ -56,10 +61,20 @@ public final class Generator {
      * @param idleAfterWindows after this many windows the last partition gets no more records (0 = never)
      * @param lateByMillis how much older than the clock a late point is
      */
-    public record Settings(int series, double rate, double speed, int partitions, long seed,
-                           double duplicateRate, double lateRate, double malformedRate,
-                           long windowMillis, int warmupWindows, int anomalyEveryWindows,
-                           int idleAfterWindows, long lateByMillis) {
+    public record Settings(
+            int series,
+            double rate,
+            double speed,
+            int partitions,
+            long seed,
+            double duplicateRate,
+            double lateRate,
+            double malformedRate,
+            long windowMillis,
+            int warmupWindows,
+            int anomalyEveryWindows,
+            int idleAfterWindows,
+            long lateByMillis) {
         public Settings {
             if (series < 1 || rate <= 0 || speed <= 0 || partitions < 1 || windowMillis < 1) {
                 throw new IllegalArgumentException("series, rate, speed, partitions and window must be positive");
@@ -79,7 +94,8 @@ public final class Generator {
         }
     }
 
-    private static final String[] METRICS = {"cpu_percent", "latency_ms", "requests_per_s", "queue_depth", "error_count"};
+    private static final String[] METRICS = {"cpu_percent", "latency_ms", "requests_per_s", "queue_depth", "error_count"
+    };
     private static final String[] UNITS = {"percent", "ms", "1/s", "messages", "errors"};
 
     private final Settings settings;
@@ -105,15 +121,25 @@ public final class Generator {
             int metric = i % METRICS.length;
             String key = String.format(Locale.ROOT, "host-%02d/%s", i / METRICS.length + 1, METRICS[metric]);
             double base = 20 + random.nextInt(480);
-            series.add(new Series(key, "host-" + (i / METRICS.length + 1), UNITS[metric], i % settings.partitions(),
-                    base, this.start + (long) (random.nextDouble() * interval), interval));
+            series.add(new Series(
+                    key,
+                    "host-" + (i / METRICS.length + 1),
+                    UNITS[metric],
+                    i % settings.partitions(),
+                    base,
+                    this.start + (long) (random.nextDouble() * interval),
+                    interval));
         }
         planAnomalies(end);
         for (int i = 0; i < recorded.size(); i++) {
             Recorded r = recorded.get(i);
             series.add(Series.replay(r, this.start, (settings.series() + i) % settings.partitions()));
             for (long[] w : r.labelledWindows()) {
-                injections.add(new Injection(Kind.LABELLED, r.seriesKey(), this.start + w[0], this.start + w[1],
+                injections.add(new Injection(
+                        Kind.LABELLED,
+                        r.seriesKey(),
+                        this.start + w[0],
+                        this.start + w[1],
                         this.start + w[1] + 3 * settings.windowMillis()));
             }
         }
@@ -142,7 +168,8 @@ public final class Generator {
         if (eventTime <= clock) return;
         List<Pending> batch = new ArrayList<>();
         long windows = Math.floorDiv(eventTime - start, settings.windowMillis());
-        boolean idle = settings.partitions() > 1 && settings.idleAfterWindows() > 0 && windows >= settings.idleAfterWindows();
+        boolean idle =
+                settings.partitions() > 1 && settings.idleAfterWindows() > 0 && windows >= settings.idleAfterWindows();
         int partitions = idle ? settings.partitions() - 1 : settings.partitions();
         for (Series s : series) {
             int partition = s.partition % partitions;
@@ -177,21 +204,31 @@ public final class Generator {
     private byte[] malformed(Series s, long t) {
         String text = switch (random.nextInt(5)) {
             case 0 -> "{\"event_id\":\"" + s.key + "-broken\",\"series_key\":\"" + s.key; // truncated
-            case 1 -> "{\"event_id\":\"x-" + t + "\",\"series_key\":\"" + s.key + "\",\"event_time\":\""
-                    + Instant.ofEpochMilli(t) + "\"}"; // no value
-            case 2 -> "{\"event_id\":\"x-" + t + "\",\"series_key\":\"" + s.key + "\",\"event_time\":\""
-                    + Instant.ofEpochMilli(t) + "\",\"value\":\"high\"}"; // wrong type
-            case 3 -> "{\"event_id\":\"x-" + t + "\",\"series_key\":\"" + s.key + "\",\"event_time\":"
-                    + t / 1000 + ",\"value\":1}"; // epoch seconds
+            case 1 ->
+                "{\"event_id\":\"x-" + t + "\",\"series_key\":\"" + s.key + "\",\"event_time\":\""
+                        + Instant.ofEpochMilli(t) + "\"}"; // no value
+            case 2 ->
+                "{\"event_id\":\"x-" + t + "\",\"series_key\":\"" + s.key + "\",\"event_time\":\""
+                        + Instant.ofEpochMilli(t) + "\",\"value\":\"high\"}"; // wrong type
+            case 3 ->
+                "{\"event_id\":\"x-" + t + "\",\"series_key\":\"" + s.key + "\",\"event_time\":" + t / 1000
+                        + ",\"value\":1}"; // epoch seconds
             default -> "metric=" + s.key + " value=1"; // not JSON at all
         };
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] json(Series s, String id, long t, double value) {
-        return String.format(Locale.ROOT,
-                "{\"event_id\":\"%s\",\"series_key\":\"%s\",\"event_time\":\"%s\",\"value\":%.4f,\"source\":\"%s\",\"unit\":\"%s\"}",
-                id, s.key, Instant.ofEpochMilli(t), value, s.source, s.unit).getBytes(StandardCharsets.UTF_8);
+        return String.format(
+                        Locale.ROOT,
+                        "{\"event_id\":\"%s\",\"series_key\":\"%s\",\"event_time\":\"%s\",\"value\":%.4f,\"source\":\"%s\",\"unit\":\"%s\"}",
+                        id,
+                        s.key,
+                        Instant.ofEpochMilli(t),
+                        value,
+                        s.source,
+                        s.unit)
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     public Totals totals() {
@@ -207,9 +244,16 @@ public final class Generator {
     public String truthCsv() {
         StringBuilder s = new StringBuilder("kind,series_key,start,end,judgeable_at\n");
         for (Injection i : injections) {
-            s.append(i.kind().label()).append(',').append(i.seriesKey()).append(',')
-                    .append(Instant.ofEpochMilli(i.start())).append(',').append(Instant.ofEpochMilli(i.end())).append(',')
-                    .append(Instant.ofEpochMilli(i.judgeableAt())).append('\n');
+            s.append(i.kind().label())
+                    .append(',')
+                    .append(i.seriesKey())
+                    .append(',')
+                    .append(Instant.ofEpochMilli(i.start()))
+                    .append(',')
+                    .append(Instant.ofEpochMilli(i.end()))
+                    .append(',')
+                    .append(Instant.ofEpochMilli(i.judgeableAt()))
+                    .append('\n');
         }
         return s.toString();
     }
@@ -242,8 +286,16 @@ public final class Generator {
         Injection injection;
         long index;
 
-        private Series(String key, String source, String unit, int partition, double base, long first, long interval,
-                       long[] offsets, double[] values) {
+        private Series(
+                String key,
+                String source,
+                String unit,
+                int partition,
+                double base,
+                long first,
+                long interval,
+                long[] offsets,
+                double[] values) {
             this.key = key;
             this.source = source;
             this.unit = unit;

@@ -3,16 +3,15 @@ package io.streamwatch.local;
 import io.streamwatch.config.ConfigException;
 import io.streamwatch.config.Durations;
 import io.streamwatch.nab.NabCommand;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * Entry point of {@code ./streamwatch}: one picocli command per subcommand, one duration grammar
@@ -22,15 +21,20 @@ import java.time.Duration;
  * <p>No logger field: log4j reads its configuration on first use, and the log file's place depends
  * on the flags, so the property naming it is set first ({@link #logTo}).
  */
-@Command(name = "./streamwatch", mixinStandardHelpOptions = true,
+@Command(
+        name = "./streamwatch",
+        mixinStandardHelpOptions = true,
         subcommands = {Demo.class, Run.class, Generate.class, NabCommand.class},
-        description = {"Streamwatch on this machine. ./streamwatch COMMAND --help tells each command's flags.", "",
-                "  demo       the whole pipeline: Kafka, PostgreSQL and Flink with its web UI started for you,",
-                "             synthetic traffic with injected anomalies, a live status line and a summary",
-                "             whose counts reconcile",
-                "  run        the job in a local Flink cluster against your own Kafka and PostgreSQL",
-                "  generate   the demo's synthetic traffic into any Kafka",
-                "  nab        score the detectors on NAB data"})
+        description = {
+            "Streamwatch on this machine. ./streamwatch COMMAND --help tells each command's flags.",
+            "",
+            "  demo       the whole pipeline: Kafka, PostgreSQL and Flink with its web UI started for you,",
+            "             synthetic traffic with injected anomalies, a live status line and a summary",
+            "             whose counts reconcile",
+            "  run        the job in a local Flink cluster against your own Kafka and PostgreSQL",
+            "  generate   the demo's synthetic traffic into any Kafka",
+            "  nab        score the detectors on NAB data"
+        })
 public final class Launcher implements Runnable {
     static final String LOG_FILE_PROPERTY = "streamwatch.log.file";
     /** The checkout's folder, set by the script; where conf/ is. */
@@ -71,7 +75,9 @@ public final class Launcher implements Runnable {
         });
         cl.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             String name = commandName(commandLine);
-            if (e instanceof LauncherException || e instanceof ConfigException || e instanceof IllegalArgumentException) {
+            if (e instanceof LauncherException
+                    || e instanceof ConfigException
+                    || e instanceof IllegalArgumentException) {
                 err.println("streamwatch" + name + ": " + e.getMessage());
                 return USAGE;
             }

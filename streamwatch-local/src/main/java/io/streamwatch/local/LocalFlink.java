@@ -3,6 +3,13 @@ package io.streamwatch.local;
 import io.streamwatch.JobEnvironment;
 import io.streamwatch.StreamwatchJob;
 import io.streamwatch.config.StreamwatchConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -13,14 +20,6 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
-
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Flink cluster in this JVM (one TaskManager, two slots) with the web UI on localhost, running
@@ -97,7 +96,8 @@ public final class LocalFlink implements AutoCloseable {
      * fires and every sink flushes, so the tables hold all the job has read.
      */
     public void drain(Path savepoints) throws Exception {
-        cluster.stopWithSavepoint(job, savepoints.toUri().toString(), true, SavepointFormatType.CANONICAL).get();
+        cluster.stopWithSavepoint(job, savepoints.toUri().toString(), true, SavepointFormatType.CANONICAL)
+                .get();
         awaitResult();
     }
 

@@ -1,5 +1,11 @@
 package io.streamwatch.local;
 
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -8,13 +14,6 @@ import org.apache.flink.metrics.MetricConfig;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.reporter.MetricReporter;
 import org.apache.flink.metrics.reporter.MetricReporterFactory;
-
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The local cluster's metrics, read in the same JVM: live for the status line, and final once the
@@ -54,9 +53,13 @@ public final class LocalMetrics implements MetricReporter {
     public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
         String operator = group.getAllVariables().getOrDefault(OPERATOR, "");
         if (metric instanceof Counter counter) {
-            board.counters.computeIfAbsent(new Key(name, operator), k -> new CopyOnWriteArrayList<>()).add(counter);
+            board.counters
+                    .computeIfAbsent(new Key(name, operator), k -> new CopyOnWriteArrayList<>())
+                    .add(counter);
         } else if (metric instanceof Gauge<?> gauge) {
-            board.gauges.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(gauge);
+            board.gauges
+                    .computeIfAbsent(name, k -> new CopyOnWriteArrayList<>())
+                    .add(gauge);
         }
     }
 
@@ -78,20 +81,28 @@ public final class LocalMetrics implements MetricReporter {
 
         /** The sum of a counter over all operators and subtasks (use for names only one operator registers). */
         public long count(String name) {
-            return counters.entrySet().stream().filter(e -> e.getKey().name().equals(name))
-                    .flatMap(e -> e.getValue().stream()).mapToLong(Counter::getCount).sum();
+            return counters.entrySet().stream()
+                    .filter(e -> e.getKey().name().equals(name))
+                    .flatMap(e -> e.getValue().stream())
+                    .mapToLong(Counter::getCount)
+                    .sum();
         }
 
         /** The sum of a counter of one operator (by its {@code .name(...)}) over its subtasks. */
         public long count(String name, String operator) {
-            return counters.getOrDefault(new Key(name, operator), List.of()).stream().mapToLong(Counter::getCount).sum();
+            return counters.getOrDefault(new Key(name, operator), List.of()).stream()
+                    .mapToLong(Counter::getCount)
+                    .sum();
         }
 
         /** The largest value of a numeric gauge over the subtasks now running, or {@code fallback}. */
         public long maxGauge(String name, long fallback) {
             return gauges.getOrDefault(name, List.of()).stream()
-                    .map(Gauge::getValue).filter(v -> v instanceof Number)
-                    .mapToLong(v -> ((Number) v).longValue()).max().orElse(fallback);
+                    .map(Gauge::getValue)
+                    .filter(v -> v instanceof Number)
+                    .mapToLong(v -> ((Number) v).longValue())
+                    .max()
+                    .orElse(fallback);
         }
     }
 

@@ -1,11 +1,6 @@
 package io.streamwatch.local;
 
 import io.streamwatch.config.StreamwatchConfig;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Unmatched;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,19 +8,35 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
 
 /** {@code ./streamwatch run}: the job in a local Flink cluster against a Kafka and a PostgreSQL you name. */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         customSynopsis = "./streamwatch run [--config FILE] [--some.key value ...] [--web-port PORT] [--data DIR]",
-        description = {"Runs the job in a local Flink cluster with the web UI, against the Kafka and PostgreSQL named in the",
-                "configuration (conf/streamwatch.yaml documents every key; override any with --some.key value).",
-                "Ctrl-C cancels the job; its checkpoints and committed Kafka offsets stay for the next run."})
+        description = {
+            "Runs the job in a local Flink cluster with the web UI, against the Kafka and PostgreSQL named in the",
+            "configuration (conf/streamwatch.yaml documents every key; override any with --some.key value).",
+            "Ctrl-C cancels the job; its checkpoints and committed Kafka offsets stay for the next run."
+        })
 final class Run implements Callable<Integer> {
-    @Option(names = "--web-port", paramLabel = "PORT", defaultValue = "8081",
+    @Option(
+            names = "--web-port",
+            paramLabel = "PORT",
+            defaultValue = "8081",
             description = "port of the Flink web UI, 0 = any free port (default: ${DEFAULT-VALUE})")
     int webPort;
 
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = "local-data", description = "folder for the log file (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            defaultValue = "local-data",
+            description = "folder for the log file (default: ${DEFAULT-VALUE})")
     Path data;
 
     /** --config FILE and --some.key value: the job's own arguments, as {@code flink run} would pass them. */
@@ -50,8 +61,8 @@ final class Run implements Callable<Integer> {
             } catch (LauncherException e) {
                 throw e;
             } catch (RuntimeException e) {
-                throw new LauncherException("cannot prepare the database at " + config.jdbc().settings().redactedUrl()
-                        + ": " + rootMessage(e));
+                throw new LauncherException("cannot prepare the database at "
+                        + config.jdbc().settings().redactedUrl() + ": " + rootMessage(e));
             }
             console.println("Flink web UI: " + flink.webUi() + "  (job running; Ctrl-C stops it)");
             Status status = new Status(flink.metrics(), null, System.currentTimeMillis());
@@ -61,18 +72,23 @@ final class Run implements Callable<Integer> {
             }
             console.endStatus();
             flink.cancel();
-            console.println(String.format("Stopped. Read %,d records: %,d invalid, %,d duplicates, %,d late beyond lateness; "
+            console.println(String.format(
+                    "Stopped. Read %,d records: %,d invalid, %,d duplicates, %,d late beyond lateness; "
                             + "%,d windows written, %,d anomalies opened.",
-                    flink.metrics().count("recordsIn"), flink.metrics().count("recordsInvalid"),
-                    flink.metrics().count("duplicates"), flink.metrics().count("lateBeyondLateness"),
-                    flink.metrics().count("windowsEmitted"), flink.metrics().count("anomaliesOpened")));
+                    flink.metrics().count("recordsIn"),
+                    flink.metrics().count("recordsInvalid"),
+                    flink.metrics().count("duplicates"),
+                    flink.metrics().count("lateBeyondLateness"),
+                    flink.metrics().count("windowsEmitted"),
+                    flink.metrics().count("anomaliesOpened")));
         }
     }
 
     /** Fails with one line if the configured Kafka does not answer, instead of a job that restarts forever. */
     private static void requireKafka(StreamwatchConfig config) {
         Map<String, Object> properties = new HashMap<>(config.source().kafkaProperties());
-        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.source().bootstrapServers());
+        properties.put(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.source().bootstrapServers());
         KafkaTraffic.connect(properties).close();
     }
 

@@ -2,7 +2,6 @@ package io.streamwatch.local;
 
 import io.streamwatch.local.Generator.Injection;
 import io.streamwatch.local.Generator.Kind;
-
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -56,7 +55,8 @@ public final class Scoring {
 
     /** @param clock the generator's event time when it stopped */
     public static Result score(List<Injection> injections, List<Detection> detections, long clock, long windowMillis) {
-        List<Injection> started = injections.stream().filter(i -> i.start() <= clock).toList();
+        List<Injection> started =
+                injections.stream().filter(i -> i.start() <= clock).toList();
         Map<Kind, int[]> byKind = new EnumMap<>(Kind.class); // injected, found, pending
         for (Injection i : started) {
             int[] k = byKind.computeIfAbsent(i.kind(), x -> new int[3]);
@@ -70,7 +70,8 @@ public final class Scoring {
         Map<String, int[]> byDetector = new TreeMap<>(); // detections, matched
         List<Detection> falseAlarms = new ArrayList<>();
         for (Detection d : detections) {
-            List<Injection> hits = started.stream().filter(i -> matches(d, i, windowMillis)).toList();
+            List<Injection> hits =
+                    started.stream().filter(i -> matches(d, i, windowMillis)).toList();
             if (!hits.isEmpty() && hits.stream().allMatch(i -> i.judgeableAt() > clock)) continue;
             int[] s = byDetector.computeIfAbsent(d.detector(), x -> new int[2]);
             s[0]++;

@@ -35,8 +35,15 @@ final class Status {
             lag = String.format(Locale.ROOT, "%.1fs", Math.max(0, reference - (now - wallLag)) / 1000.0);
         }
         long elapsed = (now - wallStart) / 1000;
-        return String.format(Locale.ROOT, "%d:%02d  in %,.0f ev/s  watermark lag %s  windows %,d  anomalies open %,d  dead letters %,d",
-                elapsed / 60, elapsed % 60, rate, lag, metrics.count("windowsEmitted"),
-                metrics.count("anomaliesOpened") - metrics.count("anomaliesResolved"), metrics.count("recordsInvalid"));
+        return String.format(
+                Locale.ROOT,
+                "%d:%02d  in %,.0f ev/s  watermark lag %s  windows %,d  anomalies open %,d  dead letters %,d",
+                elapsed / 60,
+                elapsed % 60,
+                rate,
+                lag,
+                metrics.count("windowsEmitted"),
+                metrics.count("anomaliesOpened") - metrics.count("anomaliesResolved"),
+                metrics.count("recordsInvalid"));
     }
 }

@@ -1,10 +1,9 @@
 package io.streamwatch.local;
 
-import sun.misc.Signal;
-
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
 
 /**
  * Ctrl-C asks the run to stop cleanly (stop the generator, drain the job, print the summary) instead

@@ -28,8 +28,14 @@ public record Summary(
         Where where) {
 
     /** Where a user looks next. */
-    public record Where(String webUi, String bootstrapServers, String topic, String jdbcUrl, String user,
-                        String runDir, String logFile) {}
+    public record Where(
+            String webUi,
+            String bootstrapServers,
+            String topic,
+            String jdbcUrl,
+            String user,
+            String runDir,
+            String logFile) {}
 
     public boolean producedBalances() {
         return produced == valid + invalid;
@@ -45,8 +51,12 @@ public record Summary(
 
     /** The three equations, and the job's own counters agreeing with the broker and the tables. */
     public boolean reconciles() {
-        return producedBalances() && validBalances() && uniqueBalances()
-                && recordsIn == produced && invalidCounted == invalid && lateCounted == lateDropped;
+        return producedBalances()
+                && validBalances()
+                && uniqueBalances()
+                && recordsIn == produced
+                && invalidCounted == invalid
+                && lateCounted == lateDropped;
     }
 
     public String render() {
@@ -55,25 +65,67 @@ public record Summary(
         line(s, "");
         line(s, "Counts (all measured; 'ok' = holds exactly)");
         line(s, "  produced        %,10d  records in Kafka (end offsets of %s)", produced, where.topic());
-        line(s, "  read by the job %,10d  recordsIn                              %s", recordsIn, check(recordsIn == produced));
+        line(
+                s,
+                "  read by the job %,10d  recordsIn                              %s",
+                recordsIn,
+                check(recordsIn == produced));
         line(s, "  valid           %,10d  records into dedupe-by-event-id", valid);
-        line(s, "  invalid         %,10d  rows in dead_letters (recordsInvalid %,d)  %s", invalid, invalidCounted,
+        line(
+                s,
+                "  invalid         %,10d  rows in dead_letters (recordsInvalid %,d)  %s",
+                invalid,
+                invalidCounted,
                 check(invalid == invalidCounted));
         line(s, "  duplicates      %,10d  dropped by dedupe-by-event-id", duplicates);
         line(s, "  unique          %,10d  records out of dedupe-by-event-id", unique);
         line(s, "  aggregated      %,10d  sum(count) over %,d rows of window_aggregates", aggregated, windowRows);
-        line(s, "  late-dropped    %,10d  rows in late_events (lateBeyondLateness %,d)  %s", lateDropped, lateCounted,
+        line(
+                s,
+                "  late-dropped    %,10d  rows in late_events (lateBeyondLateness %,d)  %s",
+                lateDropped,
+                lateCounted,
                 check(lateDropped == lateCounted));
-        line(s, "  produced = valid + invalid            %,d = %,d + %,d  %s", produced, valid, invalid, check(producedBalances()));
-        line(s, "  valid = unique + duplicates           %,d = %,d + %,d  %s", valid, unique, duplicates, check(validBalances()));
-        line(s, "  unique = aggregated + late-dropped    %,d = %,d + %,d  %s", unique, aggregated, lateDropped, check(uniqueBalances()));
-        line(s, "  (the generator sent %,d points, %,d duplicates, %,d late points, %,d malformed records)",
-                sent.points(), sent.duplicates(), sent.late(), sent.malformed());
+        line(
+                s,
+                "  produced = valid + invalid            %,d = %,d + %,d  %s",
+                produced,
+                valid,
+                invalid,
+                check(producedBalances()));
+        line(
+                s,
+                "  valid = unique + duplicates           %,d = %,d + %,d  %s",
+                valid,
+                unique,
+                duplicates,
+                check(validBalances()));
+        line(
+                s,
+                "  unique = aggregated + late-dropped    %,d = %,d + %,d  %s",
+                unique,
+                aggregated,
+                lateDropped,
+                check(uniqueBalances()));
+        line(
+                s,
+                "  (the generator sent %,d points, %,d duplicates, %,d late points, %,d malformed records)",
+                sent.points(),
+                sent.duplicates(),
+                sent.late(),
+                sent.malformed());
         line(s, "");
         line(s, "Anomalies: injected vs detected (%,d rows in anomalies, %,d still open)", anomalyRows, anomaliesOpen);
         line(s, "  %-12s %8s %6s %7s %8s", "kind", "injected", "found", "recall", "pending");
         for (Scoring.KindScore k : scoring.kinds()) {
-            line(s, "  %-12s %8d %6d %7s %8d", k.kind().label(), k.injected(), k.found(), ratio(k.recall()), k.pending());
+            line(
+                    s,
+                    "  %-12s %8d %6d %7s %8d",
+                    k.kind().label(),
+                    k.injected(),
+                    k.found(),
+                    ratio(k.recall()),
+                    k.pending());
         }
         line(s, "  %-12s %10s %8s %9s", "detector", "detections", "matched", "precision");
         for (Scoring.DetectorScore d : scoring.detectors()) {
@@ -92,7 +144,11 @@ public record Summary(
         line(s, "  ground truth   %s/truth.csv, this summary in %s/summary.txt", where.runDir(), where.runDir());
         line(s, "  log            %s", where.logFile());
         line(s, "");
-        line(s, reconciles() ? "Reconciliation: every count adds up." : "Reconciliation: MISMATCH, see the lines marked above.");
+        line(
+                s,
+                reconciles()
+                        ? "Reconciliation: every count adds up."
+                        : "Reconciliation: MISMATCH, see the lines marked above.");
         return s.toString();
     }
 

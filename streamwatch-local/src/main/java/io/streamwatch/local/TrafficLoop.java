@@ -22,8 +22,14 @@ final class TrafficLoop {
     }
 
     /** Runs until {@code duration} (null: no limit) passes or a stop is requested; {@code everySecond} reports progress. */
-    static void run(Generator generator, Generator.Output out, EventClock clock, Duration duration, StopSignal stop,
-                    Runnable everySecond) throws InterruptedException {
+    static void run(
+            Generator generator,
+            Generator.Output out,
+            EventClock clock,
+            Duration duration,
+            StopSignal stop,
+            Runnable everySecond)
+            throws InterruptedException {
         long end = duration == null ? Long.MAX_VALUE : clock.wallStart() + duration.toMillis();
         long nextReport = clock.wallStart();
         while (true) {

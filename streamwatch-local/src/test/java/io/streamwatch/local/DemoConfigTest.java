@@ -1,16 +1,15 @@
 package io.streamwatch.local;
 
-import io.streamwatch.testkit.ProjectPaths;
-import io.streamwatch.config.StreamwatchConfig;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamwatch.config.StreamwatchConfig;
+import io.streamwatch.testkit.ProjectPaths;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
 class DemoConfigTest {
-    private static final Map<String, Object> DEMO_SETTINGS = StreamwatchConfig.readYaml(ProjectPaths.resolve("conf/local.yaml"));
+    private static final Map<String, Object> DEMO_SETTINGS =
+            StreamwatchConfig.readYaml(ProjectPaths.resolve("conf/local.yaml"));
 
     @Test
     void theDemoUsesDetectorsThatWarmUpWithinARun() {
@@ -20,11 +19,14 @@ class DemoConfigTest {
 
     @Test
     void alertsGoToSlackAndPagerDutyOnlyWhenTheirVariablesAreSet() {
-        Map<String, String> env = Map.of(Demo.SLACK_ENV, "https://hooks.example/x", Demo.PAGERDUTY_ENV, "0123456789abcdef0123456789abcdef");
-        StreamwatchConfig routed = StreamwatchConfig.load(Demo.withReceiversFromEnvironment(DEMO_SETTINGS, env), Map.of(), env);
+        Map<String, String> env = Map.of(
+                Demo.SLACK_ENV, "https://hooks.example/x", Demo.PAGERDUTY_ENV, "0123456789abcdef0123456789abcdef");
+        StreamwatchConfig routed =
+                StreamwatchConfig.load(Demo.withReceiversFromEnvironment(DEMO_SETTINGS, env), Map.of(), env);
         assertThat(routed.alerting().receivers()).extracting(r -> r.name()).containsExactly("slack", "pagerduty");
 
-        StreamwatchConfig quiet = StreamwatchConfig.load(Demo.withReceiversFromEnvironment(DEMO_SETTINGS, Map.of()), Map.of(), Map.of());
+        StreamwatchConfig quiet =
+                StreamwatchConfig.load(Demo.withReceiversFromEnvironment(DEMO_SETTINGS, Map.of()), Map.of(), Map.of());
         assertThat(quiet.alerting().enabled()).isFalse();
     }
 }

@@ -1,9 +1,8 @@
 package io.streamwatch.local;
 
-import io.streamwatch.local.Generator.Kind;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamwatch.local.Generator.Kind;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -17,8 +16,8 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo as a user runs it, for 60 s, in this JVM: embedded Kafka and PostgreSQL, the job in a local
@@ -35,7 +34,8 @@ class DemoITCase {
     void aMinuteOfDemoReconcilesAndFindsTheEasyAnomalies() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         CompletableFuture<String> jobs = new CompletableFuture<>();
-        Console console = new Console(new PrintStream(new WebUiProbe(printed, jobs), true, StandardCharsets.UTF_8), false);
+        Console console =
+                new Console(new PrintStream(new WebUiProbe(printed, jobs), true, StandardCharsets.UTF_8), false);
 
         Summary summary = Launcher.parse(new Demo(), "--duration", "60s", "--web-port", "0", "--data", data.toString())
                 .run(console, new StopSignal());
@@ -53,8 +53,11 @@ class DemoITCase {
             assertThat(score.found()).as(kind + "\n" + text).isEqualTo(score.injected());
         }
         assertThat(jobs.getNow("the web UI was never announced")).contains("\"status\":\"RUNNING\"");
-        assertThat(Files.readString(Path.of(summary.where().runDir(), "summary.txt"))).isEqualTo(text);
-        assertThat(Files.readAllLines(Path.of(summary.where().runDir(), "truth.csv"))).first().isEqualTo("kind,series_key,start,end,judgeable_at");
+        assertThat(Files.readString(Path.of(summary.where().runDir(), "summary.txt")))
+                .isEqualTo(text);
+        assertThat(Files.readAllLines(Path.of(summary.where().runDir(), "truth.csv")))
+                .first()
+                .isEqualTo("kind,series_key,start,end,judgeable_at");
     }
 
     /** Keeps what the demo prints and, once it names the web UI, asks the UI for its jobs. */
@@ -74,8 +77,11 @@ class DemoITCase {
             Matcher m = WEB_UI.matcher(printed.toString(StandardCharsets.UTF_8));
             if (!m.find()) return;
             try {
-                HttpResponse<String> response = HttpClient.newHttpClient().send(
-                        HttpRequest.newBuilder(URI.create(m.group(1) + "/jobs")).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(m.group(1) + "/jobs"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                 jobs.complete(response.body());
             } catch (Exception e) {
                 jobs.complete("no answer: " + e);

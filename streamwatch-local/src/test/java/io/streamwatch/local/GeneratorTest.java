@@ -1,20 +1,19 @@
 package io.streamwatch.local;
 
-import io.streamwatch.serde.ContractSettings;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.streamwatch.local.Generator.Injection;
 import io.streamwatch.local.Generator.Kind;
 import io.streamwatch.model.Ingested;
+import io.streamwatch.serde.ContractSettings;
 import io.streamwatch.serde.EventParser;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class GeneratorTest {
     private static final long MINUTE = 60_000;
@@ -38,8 +37,7 @@ class GeneratorTest {
     private static final EventParser PARSER = new EventParser(ContractSettings.defaults());
 
     private static Ingested parse(Sent s) {
-        return PARSER.parse("events", s.partition(), 0, s.timestamp(), s.value(),
-                END + MINUTE);
+        return PARSER.parse("events", s.partition(), 0, s.timestamp(), s.value(), END + MINUTE);
     }
 
     @Test
@@ -54,7 +52,9 @@ class GeneratorTest {
         assertThat(sent).hasSize((int) totals.produced());
         assertThat(sent.stream().filter(s -> !parse(s).isValid()).count()).isEqualTo(totals.malformed());
         Map<String, Integer> copies = new HashMap<>();
-        sent.stream().map(GeneratorTest::parse).filter(Ingested::isValid)
+        sent.stream()
+                .map(GeneratorTest::parse)
+                .filter(Ingested::isValid)
                 .forEach(i -> copies.merge(i.event.seriesKey + "|" + i.event.eventId, 1, Integer::sum));
         assertThat(copies).hasSize((int) (totals.points() + totals.late()));
         assertThat(copies.values().stream().mapToInt(c -> c - 1).sum()).isEqualTo(totals.duplicates());
@@ -64,7 +64,9 @@ class GeneratorTest {
     void easyKindsComeFirstOnWindowBoundariesOnDistinctSeriesAndAllCanBeJudgedBeforeTheEnd() {
         List<Injection> injections = new Generator(settings(0, 0, 0), T0, END, List.of()).injections();
 
-        assertThat(injections).extracting(Injection::kind).startsWith(Kind.SPIKE, Kind.LEVEL_SHIFT, Kind.DROPOUT, Kind.DRIFT);
+        assertThat(injections)
+                .extracting(Injection::kind)
+                .startsWith(Kind.SPIKE, Kind.LEVEL_SHIFT, Kind.DROPOUT, Kind.DRIFT);
         assertThat(injections).allSatisfy(i -> {
             assertThat((i.start() - T0) % MINUTE).isZero();
             assertThat(i.start()).isGreaterThanOrEqualTo(T0 + 25 * MINUTE);
@@ -81,19 +83,26 @@ class GeneratorTest {
             double before = mean(sent, i.seriesKey(), i.start() - 5 * MINUTE, i.start());
             double during = mean(sent, i.seriesKey(), i.start(), i.end());
             switch (i.kind()) {
-                case DROPOUT -> assertThat(during).as("no points while dropped out").isNaN();
+                case DROPOUT ->
+                    assertThat(during).as("no points while dropped out").isNaN();
                 case SPIKE -> assertThat(during / before).isBetween(1.5, 1.7);
                 case LEVEL_SHIFT -> assertThat(during / before).isBetween(1.3, 1.5);
-                case DRIFT -> assertThat(mean(sent, i.seriesKey(), i.end(), i.end() + MINUTE) / before).isBetween(1.3, 1.5);
+                case DRIFT ->
+                    assertThat(mean(sent, i.seriesKey(), i.end(), i.end() + MINUTE) / before)
+                            .isBetween(1.3, 1.5);
                 default -> throw new AssertionError(i);
             }
         }
     }
 
     private double mean(List<Sent> sent, String series, long from, long to) {
-        return sent.stream().map(GeneratorTest::parse).filter(Ingested::isValid)
+        return sent.stream()
+                .map(GeneratorTest::parse)
+                .filter(Ingested::isValid)
                 .filter(i -> i.event.seriesKey.equals(series) && i.event.eventTime >= from && i.event.eventTime < to)
-                .mapToDouble(i -> i.event.value).average().orElse(Double.NaN);
+                .mapToDouble(i -> i.event.value)
+                .average()
+                .orElse(Double.NaN);
     }
 
     @Test
@@ -101,7 +110,9 @@ class GeneratorTest {
         Generator g = new Generator(settings(0, 0, 0), T0, END, List.of());
         List<Sent> sent = run(g);
 
-        assertThat(sent).filteredOn(s -> s.partition() == 2).isNotEmpty()
+        assertThat(sent)
+                .filteredOn(s -> s.partition() == 2)
+                .isNotEmpty()
                 .allSatisfy(s -> assertThat(s.timestamp()).isLessThan(T0 + 15 * MINUTE + 3_000));
         long maxSeen = Long.MIN_VALUE;
         long worst = 0;
@@ -134,20 +145,27 @@ class GeneratorTest {
         List<Sent> a = run(new Generator(settings(0.05, 0.02, 0.02), T0, END, List.of()));
         List<Sent> b = run(new Generator(settings(0.05, 0.02, 0.02), T0, END, List.of()));
         assertThat(a).hasSameSizeAs(b);
-        for (int i = 0; i < a.size(); i++) assertThat(Arrays.equals(a.get(i).value(), b.get(i).value())).isTrue();
+        for (int i = 0; i < a.size(); i++)
+            assertThat(Arrays.equals(a.get(i).value(), b.get(i).value())).isTrue();
     }
 
     @Test
     void recordedSeriesAreReplayedAsTheyAreWithTheirLabels() {
-        Generator.Recorded r = new Generator.Recorded("nab/demo", new long[] {0, 5 * MINUTE, 10 * MINUTE},
-                new double[] {1.5, 2.5, 3.5}, List.of(new long[] {5 * MINUTE, 6 * MINUTE}));
+        Generator.Recorded r = new Generator.Recorded(
+                "nab/demo", new long[] {0, 5 * MINUTE, 10 * MINUTE}, new double[] {1.5, 2.5, 3.5}, List.of(new long[] {
+                    5 * MINUTE, 6 * MINUTE
+                }));
         Generator g = new Generator(settings(0.5, 0.5, 0.5), T0, END, List.of(r));
         List<Sent> sent = run(g);
 
-        assertThat(sent.stream().map(GeneratorTest::parse).filter(i -> i.isValid() && i.event.seriesKey.equals("nab/demo"))
-                .map(i -> i.event.eventTime - T0 + ":" + i.event.value))
+        assertThat(sent.stream()
+                        .map(GeneratorTest::parse)
+                        .filter(i -> i.isValid() && i.event.seriesKey.equals("nab/demo"))
+                        .map(i -> i.event.eventTime - T0 + ":" + i.event.value))
                 .containsExactly("0:1.5", "300000:2.5", "600000:3.5");
-        assertThat(g.injections()).filteredOn(i -> i.kind() == Kind.LABELLED).singleElement()
+        assertThat(g.injections())
+                .filteredOn(i -> i.kind() == Kind.LABELLED)
+                .singleElement()
                 .satisfies(i -> assertThat(i.start() - T0).isEqualTo(5 * MINUTE));
     }
 }

@@ -1,9 +1,8 @@
 package io.streamwatch.local;
 
-import io.streamwatch.testkit.ProjectPaths;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamwatch.testkit.ProjectPaths;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,8 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs a Flink job in a separate JVM on exactly the classpath the {@code streamwatch} script uses
@@ -25,16 +24,29 @@ class LauncherClasspathITCase {
     @Test
     void theLaunchersClasspathRunsTheNabCommand(@TempDir Path out) throws Exception {
         Path launcher = Path.of("target", "launcher");
-        String classpath = String.join(java.io.File.pathSeparator, "target/classes",
+        String classpath = String.join(
+                java.io.File.pathSeparator,
+                "target/classes",
                 Files.readString(launcher.resolve("runtime.classpath")).trim());
         Path fixtures = ProjectPaths.resolve("streamwatch-tools/src/test/resources/nab");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(arg -> arg.startsWith("--add-opens")).forEach(command::add);
-        command.addAll(List.of("-cp", classpath, Launcher.class.getName(), "nab",
-                "--data", fixtures.resolve("data").toString(), "--windows", fixtures.resolve("windows.json").toString(),
-                "--out", out.toString(), "--detectors", "ewma"));
+                .filter(arg -> arg.startsWith("--add-opens"))
+                .forEach(command::add);
+        command.addAll(List.of(
+                "-cp",
+                classpath,
+                Launcher.class.getName(),
+                "nab",
+                "--data",
+                fixtures.resolve("data").toString(),
+                "--windows",
+                fixtures.resolve("windows.json").toString(),
+                "--out",
+                out.toString(),
+                "--detectors",
+                "ewma"));
 
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

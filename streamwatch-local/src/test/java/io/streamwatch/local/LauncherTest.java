@@ -1,33 +1,45 @@
 package io.streamwatch.local;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class LauncherTest {
     private static String[] run(String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Launcher.run(args, new PrintStream(OutputStream.nullOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = Launcher.run(
+                args,
+                new PrintStream(OutputStream.nullOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new String[] {String.valueOf(code), err.toString(StandardCharsets.UTF_8)};
     }
 
     @Test
     void badInputEndsInOneLineAndExitCodeTwo() {
         for (String[] args : new String[][] {
-                {"demo", "--bogus"}, {"demo", "--rate"}, {"demo", "--rate", "fast"}, {"demo", "--duration", "soon"},
-                {"generate", "--bootstrap-servers", "localhost:1", "--duration", "1s"}, {"launch"}, {},
-                {"nab", "--data", "d"}, {"generate", "--series", "0"}}) {
+            {"demo", "--bogus"},
+            {"demo", "--rate"},
+            {"demo", "--rate", "fast"},
+            {"demo", "--duration", "soon"},
+            {"generate", "--bootstrap-servers", "localhost:1", "--duration", "1s"},
+            {"launch"},
+            {},
+            {"nab", "--data", "d"},
+            {"generate", "--series", "0"}
+        }) {
             String[] result = run(args);
             assertThat(result[0]).as(String.join(" ", args)).isEqualTo("2");
-            assertThat(result[1].lines()).as(String.join(" ", args)).singleElement()
-                    .asString().startsWith("streamwatch");
+            assertThat(result[1].lines())
+                    .as(String.join(" ", args))
+                    .singleElement()
+                    .asString()
+                    .startsWith("streamwatch");
         }
     }
 
@@ -52,10 +64,13 @@ class LauncherTest {
         assertThat(demo.traffic.duration).isEqualTo(Duration.ofSeconds(90));
         assertThat(demo.traffic.backfill()).isEqualTo(Duration.ofMinutes(180));
         // the forms the YAML reader accepts, 1d included, which the hand-written parser refused
-        assertThat(Launcher.parse(new Demo(), "--duration", "1d").traffic.duration).isEqualTo(Duration.ofDays(1));
-        assertThat(Launcher.parse(new Demo(), "--duration", "PT2M").traffic.duration).isEqualTo(Duration.ofMinutes(2));
+        assertThat(Launcher.parse(new Demo(), "--duration", "1d").traffic.duration)
+                .isEqualTo(Duration.ofDays(1));
+        assertThat(Launcher.parse(new Demo(), "--duration", "PT2M").traffic.duration)
+                .isEqualTo(Duration.ofMinutes(2));
         TrafficOptions zeroSeries = Launcher.parse(new Demo(), "--series", "0").traffic;
         assertThatThrownBy(() -> zeroSeries.settings(Duration.ofMinutes(1), Duration.ofMinutes(1)))
-                .isInstanceOf(LauncherException.class).hasMessage("--series 0 is not a whole number of at least 1");
+                .isInstanceOf(LauncherException.class)
+                .hasMessage("--series 0 is not a whole number of at least 1");
     }
 }

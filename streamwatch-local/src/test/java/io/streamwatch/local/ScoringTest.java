@@ -1,19 +1,19 @@
 package io.streamwatch.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.streamwatch.local.Generator.Injection;
 import io.streamwatch.local.Generator.Kind;
 import io.streamwatch.local.Scoring.Detection;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ScoringTest {
     private static final long W = 60_000;
 
     private static Injection injection(Kind kind, String series, int fromWindow, int windows) {
-        return new Injection(kind, series, fromWindow * W, (fromWindow + windows) * W, (fromWindow + kind.judgeAfterWindows) * W);
+        return new Injection(
+                kind, series, fromWindow * W, (fromWindow + windows) * W, (fromWindow + kind.judgeAfterWindows) * W);
     }
 
     private static Detection detection(String series, String detector, int window) {
@@ -38,7 +38,8 @@ class ScoringTest {
                 injection(Kind.DROPOUT, "c", 38, 8),
                 injection(Kind.DRIFT, "d", 50, 15)); // judgeable at 68: after the clock
         List<Detection> detections = List.of(
-                detection("a", "ewma", 30), detection("a", "mad", 30),
+                detection("a", "ewma", 30),
+                detection("a", "mad", 30),
                 detection("c", "missingdata", 38),
                 detection("d", "ewma", 55), // matches only the pending drift: not counted
                 detection("e", "mad", 40)); // a false alarm
@@ -48,10 +49,11 @@ class ScoringTest {
         assertThat(r.kind(Kind.SPIKE)).isEqualTo(new Scoring.KindScore(Kind.SPIKE, 2, 1, 0));
         assertThat(r.kind(Kind.DROPOUT).recall()).isEqualTo(1.0);
         assertThat(r.kind(Kind.DRIFT)).isEqualTo(new Scoring.KindScore(Kind.DRIFT, 0, 0, 1));
-        assertThat(r.detectors()).containsExactly(
-                new Scoring.DetectorScore("ewma", 1, 1),
-                new Scoring.DetectorScore("mad", 2, 1),
-                new Scoring.DetectorScore("missingdata", 1, 1));
+        assertThat(r.detectors())
+                .containsExactly(
+                        new Scoring.DetectorScore("ewma", 1, 1),
+                        new Scoring.DetectorScore("mad", 2, 1),
+                        new Scoring.DetectorScore("missingdata", 1, 1));
         assertThat(r.precision()).isEqualTo(0.75);
         assertThat(r.falseAlarms()).containsExactly(detection("e", "mad", 40));
     }

@@ -1,11 +1,10 @@
 package io.streamwatch.testkit;
 
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
 
 /**
  * A real single-node KRaft broker from Kafka's own test kit, in this JVM, on a free port: what the
@@ -29,11 +28,11 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(Path dir, boolean deleteOnClose) throws Exception {
         KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true)
-                .setNumBrokerNodes(1)
-                .setNumControllerNodes(1)
-                .setBaseDirectory(dir)
-                .build())
+                        .setCombined(true)
+                        .setNumBrokerNodes(1)
+                        .setNumControllerNodes(1)
+                        .setBaseDirectory(dir)
+                        .build())
                 .setDeleteOnClose(deleteOnClose)
                 .setConfigProp("message.max.bytes", MAX_RECORD_BYTES)
                 .setConfigProp("replica.fetch.max.bytes", MAX_RECORD_BYTES)

@@ -1,7 +1,6 @@
 package io.streamwatch.testkit;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -53,7 +52,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     /** Creates an empty database and returns its JDBC URL. */
     public String createDatabase(String name) throws SQLException {
         try (Connection c = server.getPostgresDatabase().getConnection();
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         }
         return url(name);

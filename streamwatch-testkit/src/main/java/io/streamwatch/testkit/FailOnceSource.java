@@ -1,5 +1,8 @@
 package io.streamwatch.testkit;
 
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.Source;
@@ -12,10 +15,6 @@ import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.testutils.junit.SharedReference;
-
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Wraps a real source (Kafka's, in the recovery tests) and fails its reader exactly once: after a
@@ -85,9 +84,10 @@ public final class FailOnceSource<T, S extends SourceSplit, E> implements Source
             if (!failed.get().get()) {
                 if (!checkpointCompleted) {
                     Thread.sleep(1);
-                } else if (++polledSinceCheckpoint > afterRecords && failed.get().compareAndSet(false, true)) {
-                    throw new IllegalStateException("injected failure after a completed checkpoint and "
-                            + afterRecords + " more records");
+                } else if (++polledSinceCheckpoint > afterRecords
+                        && failed.get().compareAndSet(false, true)) {
+                    throw new IllegalStateException(
+                            "injected failure after a completed checkpoint and " + afterRecords + " more records");
                 }
             }
             return delegate.pollNext(output);
@@ -135,7 +135,8 @@ public final class FailOnceSource<T, S extends SourceSplit, E> implements Source
         }
 
         @Override
-        public void pauseOrResumeSplits(java.util.Collection<String> splitsToPause, java.util.Collection<String> splitsToResume) {
+        public void pauseOrResumeSplits(
+                java.util.Collection<String> splitsToPause, java.util.Collection<String> splitsToResume) {
             delegate.pauseOrResumeSplits(splitsToPause, splitsToResume);
         }
 

@@ -10,6 +10,8 @@ public final class FlinkCluster {
     /** Register with {@code @RegisterExtension static final MiniClusterExtension FLINK = FlinkCluster.extension();} */
     public static MiniClusterExtension extension() {
         return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+                .setNumberTaskManagers(1)
+                .setNumberSlotsPerTaskManager(2)
+                .build());
     }
 }

@@ -1,5 +1,7 @@
 package io.streamwatch.testkit;
 
+import java.util.Collection;
+import java.util.List;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.SplitEnumerator;
@@ -8,9 +10,6 @@ import org.apache.flink.api.connector.source.lib.NumberSequenceSource.NumberSequ
 import org.apache.flink.api.connector.source.lib.util.IteratorSourceEnumerator;
 import org.apache.flink.connector.datagen.functions.FromElementsGeneratorFunction;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-
-import java.util.Collection;
-import java.util.List;
 
 /**
  * A bounded FLIP-27 source of the given elements, in their order, in one split whatever the

@@ -1,5 +1,14 @@
 package io.streamwatch.testkit;
 
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -13,16 +22,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import java.nio.file.Files;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 
 /**
  * A real single-node KRaft Kafka broker (Kafka's own test kit, in this JVM, no Docker), started
@@ -40,15 +39,15 @@ public final class KafkaExtension implements BeforeAllCallback {
 
     public static final int MAX_RECORD_BYTES = EmbeddedKafka.MAX_RECORD_BYTES;
 
-    private static final ExtensionContext.Namespace NAMESPACE =
-            ExtensionContext.Namespace.create(KafkaExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaExtension.class);
     private static final AtomicInteger TOPICS = new AtomicInteger();
 
     private Broker broker;
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        broker = context.getRoot().getStore(NAMESPACE)
+        broker = context.getRoot()
+                .getStore(NAMESPACE)
                 .getOrComputeIfAbsent(Broker.class, key -> Broker.start(), Broker.class);
     }
 
@@ -59,26 +58,31 @@ public final class KafkaExtension implements BeforeAllCallback {
     /** Creates a topic with a name no other test uses ({@code prefix-N}) and returns that name. */
     public String createTopic(String prefix, int partitions) {
         String name = prefix + "-" + TOPICS.incrementAndGet();
-        await(broker.admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all());
+        await(broker.admin
+                .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                .all());
         return name;
     }
 
     /** Sends one record and waits for the broker's acknowledgement; returns its offset. */
     public long produce(String topic, int partition, byte[] key, byte[] value, long timestampMillis) {
-        return await(broker.producer.send(
-                new ProducerRecord<>(topic, partition, timestampMillis, key, value))).offset();
+        return await(broker.producer.send(new ProducerRecord<>(topic, partition, timestampMillis, key, value)))
+                .offset();
     }
 
     /** Reads a topic from the beginning until {@code count} records arrived or the timeout passed. */
     public List<ConsumerRecord<byte[], byte[]>> consume(String topic, int count, Duration timeout) {
         Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_RECORD_BYTES);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers(),
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                MAX_RECORD_BYTES);
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             int partitions = consumer.partitionsFor(topic).size();
             List<TopicPartition> assigned = IntStream.range(0, partitions)
-                    .mapToObj(p -> new TopicPartition(topic, p)).toList();
+                    .mapToObj(p -> new TopicPartition(topic, p))
+                    .toList();
             consumer.assign(assigned);
             consumer.seekToBeginning(assigned);
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
@@ -109,11 +113,16 @@ public final class KafkaExtension implements BeforeAllCallback {
         private Broker(EmbeddedKafka kafka) {
             this.kafka = kafka;
             this.admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
-            this.producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES,
-                    ProducerConfig.LINGER_MS_CONFIG, 0),
-                    new ByteArraySerializer(), new ByteArraySerializer());
+            this.producer = new KafkaProducer<>(
+                    Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            kafka.bootstrapServers(),
+                            ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                            MAX_RECORD_BYTES,
+                            ProducerConfig.LINGER_MS_CONFIG,
+                            0),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer());
         }
 
         static Broker start() {

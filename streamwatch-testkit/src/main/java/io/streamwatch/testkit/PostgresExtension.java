@@ -1,13 +1,12 @@
 package io.streamwatch.testkit;
 
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real PostgreSQL 17 (zonky's embedded binaries, no Docker), started once per JVM on first use
@@ -29,15 +28,15 @@ public final class PostgresExtension implements BeforeAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        server = context.getRoot().getStore(NAMESPACE)
+        server = context.getRoot()
+                .getStore(NAMESPACE)
                 .getOrComputeIfAbsent(Server.class, key -> Server.start(), Server.class)
                 .postgres();
     }
 
     /** A new, empty database of its own, so that tests neither see nor disturb each other's rows. */
     public TestDatabase createDatabase(String prefix) {
-        String name = prefix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_")
-                + "_" + DATABASES.incrementAndGet();
+        String name = prefix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_") + "_" + DATABASES.incrementAndGet();
         try {
             return new TestDatabase(server.createDatabase(name), EmbeddedPostgresServer.USER, "");
         } catch (SQLException e) {
@@ -59,6 +58,4 @@ public final class PostgresExtension implements BeforeAllCallback {
             postgres.close();
         }
     }
-
-
 }

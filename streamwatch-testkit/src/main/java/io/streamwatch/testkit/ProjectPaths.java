@@ -29,7 +29,8 @@ public final class ProjectPaths {
     /** The labelled NAB subset: {@code -Dnab.dir}, else {@code ../shared/nab} beside the checkout. */
     public static Path sharedNab() {
         String given = System.getProperty("nab.dir");
-        Path dir = given != null ? Path.of(given) : root().resolveSibling("shared").resolve("nab");
+        Path dir =
+                given != null ? Path.of(given) : root().resolveSibling("shared").resolve("nab");
         if (!Files.isDirectory(dir.resolve("data"))) {
             throw new IllegalStateException("the NAB data is not at " + dir + " (expected data/ and labels/ there);"
                     + " pass -Dnab.dir=/path/to/nab");

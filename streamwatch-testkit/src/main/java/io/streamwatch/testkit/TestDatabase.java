@@ -1,7 +1,5 @@
 package io.streamwatch.testkit;
 
-import org.postgresql.util.PGobject;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -14,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.postgresql.util.PGobject;
 
 /**
  * One database of the embedded PostgreSQL, with helpers to arrange and assert on it.
@@ -30,7 +29,8 @@ public record TestDatabase(String url, String user, String password) {
 
     /** Runs one or more statements that return no rows (DDL, inserts, drops). */
     public void execute(String sql) {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("failed: " + sql, e);
@@ -38,7 +38,8 @@ public record TestDatabase(String url, String user, String password) {
     }
 
     public List<Map<String, Object>> query(String sql, Object... params) {
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = connect();
+                PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
             }

@@ -1,11 +1,11 @@
 package io.streamwatch.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class CollectingSinkITCase {
 

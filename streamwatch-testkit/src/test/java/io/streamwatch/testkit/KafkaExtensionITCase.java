@@ -1,14 +1,13 @@
 package io.streamwatch.testkit;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-
-import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class KafkaExtensionITCase {
 
@@ -27,8 +26,8 @@ class KafkaExtensionITCase {
         List<ConsumerRecord<byte[], byte[]>> records = KAFKA.consume(topic, 2, Duration.ofSeconds(30));
         assertThat(offset).isZero();
         assertThat(records).hasSize(2);
-        ConsumerRecord<byte[], byte[]> first = records.stream()
-                .filter(r -> r.partition() == 1).findFirst().orElseThrow();
+        ConsumerRecord<byte[], byte[]> first =
+                records.stream().filter(r -> r.partition() == 1).findFirst().orElseThrow();
         assertThat(first.key()).isEqualTo("k".getBytes(UTF_8));
         assertThat(first.value()).isEqualTo(notUtf8);
         assertThat(first.timestamp()).isEqualTo(1_700_000_000_000L);

@@ -5,14 +5,6 @@ import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.detect.Detector;
 import io.streamwatch.detect.DetectorSuite;
 import io.streamwatch.nab.NabScorer.FileInput;
-
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code streamwatch nab}: measures the job's detectors on data in NAB's layout. Runs them through
@@ -29,27 +27,46 @@ import java.util.concurrent.Callable;
  * {@code OUT/scores.md} and standard output. The launcher ({@code ./streamwatch nab}) runs it and
  * decides the exit code.
  */
-@Command(name = "nab", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "nab",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Scores the detectors on data in NAB's layout, through the pipeline's detection operator.")
 public final class NabCommand implements Callable<Integer> {
 
-    @Option(names = "--data", paramLabel = "DIR", required = true,
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            required = true,
             description = "NAB data folder: <category>/<name>.csv files with columns timestamp,value")
     Path data;
 
-    @Option(names = "--windows", paramLabel = "FILE", required = true,
+    @Option(
+            names = "--windows",
+            paramLabel = "FILE",
+            required = true,
             description = "NAB windows file (combined_windows.json), an entry for every data file")
     Path windows;
 
-    @Option(names = "--out", paramLabel = "DIR", required = true,
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            required = true,
             description = "writes results/<detector>/<category>/<detector>_<name>.csv and scores.md")
     Path out;
 
-    @Option(names = "--detectors", paramLabel = "TYPE", split = ",",
-            description = "detector types of detection.detectors, with their default settings (default: all that learn: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--detectors",
+            paramLabel = "TYPE",
+            split = ",",
+            description =
+                    "detector types of detection.detectors, with their default settings (default: all that learn: ${DEFAULT-VALUE})")
     List<String> detectors = new ArrayList<>(DetectionReader.EVALUATED_TYPES);
 
-    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
+    @Option(
+            names = "--parallelism",
+            paramLabel = "N",
+            defaultValue = "2",
             description = "parallelism of the Flink job (default: ${DEFAULT-VALUE})")
     int parallelism;
 
@@ -61,9 +78,11 @@ public final class NabCommand implements Callable<Integer> {
 
     Options options() {
         if (parallelism < 1) {
-            throw new ParameterException(spec.commandLine(), "--parallelism must be a whole number >= 1, was " + parallelism);
+            throw new ParameterException(
+                    spec.commandLine(), "--parallelism must be a whole number >= 1, was " + parallelism);
         }
-        return new Options(data, windows, out, detectors.stream().map(String::strip).toList(), parallelism);
+        return new Options(
+                data, windows, out, detectors.stream().map(String::strip).toList(), parallelism);
     }
 
     @Override
@@ -81,8 +100,13 @@ public final class NabCommand implements Callable<Integer> {
     static String run(Options options, StreamExecutionEnvironment env, PrintStream progress) throws Exception {
         NabCorpus corpus = NabCorpus.load(options.data(), options.windows());
         DetectorSuite detection = detectorsOf(options.detectors());
-        progress.printf("nab: %d files, %d rows, %d windows; detectors %s through the detection operator, parallelism %d%n",
-                corpus.series().size(), corpus.rows(), corpus.windowCount(), options.detectors(), options.parallelism());
+        progress.printf(
+                "nab: %d files, %d rows, %d windows; detectors %s through the detection operator, parallelism %d%n",
+                corpus.series().size(),
+                corpus.rows(),
+                corpus.windowCount(),
+                options.detectors(),
+                options.parallelism());
         env.setParallelism(options.parallelism());
         Map<String, Map<String, double[]>> scores =
                 NabFlinkRun.detect(env, options.data(), corpus, detection.detectors(), detection.settings());
@@ -96,8 +120,11 @@ public final class NabCommand implements Callable<Integer> {
                 files.add(new FileInput(l.series().key(), s, l.windows()));
             }
             progress.printf("nab: scoring %s, and timing it in plain Java%n", detector.name());
-            rows.add(new NabReport.Row(detector.name(), NabScorer.scoreAll(files),
-                    NabEvaluation.nanosPerPoint(detector, corpus), NabEvaluation.stateBytes(detector, corpus)));
+            rows.add(new NabReport.Row(
+                    detector.name(),
+                    NabScorer.scoreAll(files),
+                    NabEvaluation.nanosPerPoint(detector, corpus),
+                    NabEvaluation.stateBytes(detector, corpus)));
         }
         String table = NabReport.markdown(rows, corpus.series().size(), corpus.windowCount());
         Files.writeString(options.out().resolve("scores.md"), table, StandardCharsets.UTF_8);
@@ -106,7 +133,9 @@ public final class NabCommand implements Callable<Integer> {
 
     /** The named detector types with their default settings, built and validated as the job builds them. */
     private static DetectorSuite detectorsOf(List<String> types) {
-        List<Map<String, Object>> specs = types.stream().map(t -> Map.<String, Object>of("type", t)).toList();
-        return StreamwatchConfig.load(Map.of("detection", Map.of("detectors", specs)), Map.of(), Map.of()).detection();
+        List<Map<String, Object>> specs =
+                types.stream().map(t -> Map.<String, Object>of("type", t)).toList();
+        return StreamwatchConfig.load(Map.of("detection", Map.of("detectors", specs)), Map.of(), Map.of())
+                .detection();
     }
 }

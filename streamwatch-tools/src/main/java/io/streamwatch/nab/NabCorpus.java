@@ -1,7 +1,6 @@
 package io.streamwatch.nab;
 
 import io.streamwatch.nab.NabWindows.RowWindow;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,7 +52,8 @@ public record NabCorpus(List<Labelled> series) {
             throw new IllegalArgumentException("not a directory: " + dataDir);
         }
         try (Stream<Path> files = Files.walk(dataDir)) {
-            return files.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".csv"))
+            return files.filter(f ->
+                            Files.isRegularFile(f) && f.getFileName().toString().endsWith(".csv"))
                     .map(f -> dataDir.relativize(f).toString().replace(File.separatorChar, '/'))
                     .sorted()
                     .toList();

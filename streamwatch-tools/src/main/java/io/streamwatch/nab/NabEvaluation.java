@@ -3,11 +3,6 @@ package io.streamwatch.nab;
 import io.streamwatch.detect.Detector;
 import io.streamwatch.nab.NabScorer.FileInput;
 import io.streamwatch.nab.NabScorer.ProfileResult;
-
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -15,6 +10,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 
 /**
  * Offline evaluation for detector development: runs a detector over every NAB series in plain Java
@@ -26,8 +24,7 @@ public final class NabEvaluation {
     private NabEvaluation() {}
 
     /** Reads the corpus, runs {@code detector} on it and scores it under every profile. */
-    public static Map<NabProfile, ProfileResult> evaluate(
-            Detector<?> detector, Path dataDir, Path windowsFile) {
+    public static Map<NabProfile, ProfileResult> evaluate(Detector<?> detector, Path dataDir, Path windowsFile) {
         return evaluate(detector, NabCorpus.load(dataDir, windowsFile));
     }
 
@@ -47,7 +44,9 @@ public final class NabEvaluation {
         double[] scores = new double[values.length];
         for (int i = 0; i < values.length; i++) {
             // as in the detection operator, which does not show detectors a value that is not finite
-            scores[i] = Double.isFinite(values[i]) ? detector.assess(state, ts[i], values[i]).score() : 0.0;
+            scores[i] = Double.isFinite(values[i])
+                    ? detector.assess(state, ts[i], values[i]).score()
+                    : 0.0;
         }
         return scores;
     }
@@ -81,8 +80,10 @@ public final class NabEvaluation {
      * one key costs in Flink state (state is bounded, so a longer series would not cost more).
      */
     public static <S> int stateBytes(Detector<S> detector, NabCorpus corpus) {
-        NabSeries longest = corpus.series().stream().map(NabCorpus.Labelled::series)
-                .max(Comparator.comparingInt(NabSeries::size)).orElseThrow();
+        NabSeries longest = corpus.series().stream()
+                .map(NabCorpus.Labelled::series)
+                .max(Comparator.comparingInt(NabSeries::size))
+                .orElseThrow();
         S state = detector.newState();
         for (int i = 0; i < longest.size(); i++) {
             detector.assess(state, longest.eventTimes()[i], longest.values()[i]);

@@ -5,19 +5,17 @@ import io.streamwatch.detect.DetectionSettings;
 import io.streamwatch.detect.Detector;
 import io.streamwatch.detect.DetectorScore;
 import io.streamwatch.model.WindowAggregate;
-
-import org.apache.flink.api.common.functions.FlatMapFunction;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.CloseableIterator;
-import org.apache.flink.util.Collector;
-
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+import org.apache.flink.util.Collector;
 
 /**
  * Runs detectors over a NAB corpus the way the pipeline runs them: every file is a series key, every
@@ -39,8 +37,12 @@ public final class NabFlinkRun {
      *     not finite, which the operator does not show its detectors
      */
     public static Map<String, Map<String, double[]>> detect(
-            StreamExecutionEnvironment env, Path dataDir, NabCorpus corpus,
-            List<? extends Detector<?>> detectors, DetectionSettings settings) throws Exception {
+            StreamExecutionEnvironment env,
+            Path dataDir,
+            NabCorpus corpus,
+            List<? extends Detector<?>> detectors,
+            DetectionSettings settings)
+            throws Exception {
         Map<String, NabSeries> byKey = new LinkedHashMap<>();
         for (NabCorpus.Labelled l : corpus.series()) {
             byKey.put(l.series().key(), l.series());
@@ -60,7 +62,8 @@ public final class NabFlinkRun {
                 .name("read-series")
                 .keyBy((WindowAggregate a) -> a.seriesKey, Types.STRING)
                 .process(new DetectionFunction(detectors, settings))
-                .name("detect-anomalies").uid("detect-anomalies");
+                .name("detect-anomalies")
+                .uid("detect-anomalies");
         long received = 0;
         try (CloseableIterator<DetectorScore> it =
                 detected.getSideOutput(DetectionFunction.SCORES).executeAndCollect("streamwatch-nab")) {
@@ -76,8 +79,12 @@ public final class NabFlinkRun {
         }
         // on a per-job MiniCluster the collect client may warn that "some data might be lost" when the
         // cluster stops first: count, so that a lost score fails the run instead of reading as 0
-        long expected = (long) detectors.size() * byKey.values().stream()
-                .mapToLong(s -> Arrays.stream(s.values()).filter(Double::isFinite).count()).sum();
+        long expected = (long) detectors.size()
+                * byKey.values().stream()
+                        .mapToLong(s -> Arrays.stream(s.values())
+                                .filter(Double::isFinite)
+                                .count())
+                        .sum();
         if (received != expected) {
             throw new IllegalStateException("expected " + expected + " scores from the job, received " + received);
         }

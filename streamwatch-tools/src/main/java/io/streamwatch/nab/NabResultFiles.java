@@ -1,7 +1,6 @@
 package io.streamwatch.nab;
 
 import io.streamwatch.nab.NabWindows.RowWindow;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,8 +37,7 @@ public final class NabResultFiles {
      *
      * @return the path written
      */
-    public static Path write(
-            Path outDir, String detector, NabSeries series, double[] scores, List<RowWindow> windows) {
+    public static Path write(Path outDir, String detector, NabSeries series, double[] scores, List<RowWindow> windows) {
         if (scores.length != series.size()) {
             throw new IllegalArgumentException(
                     series.key() + ": " + scores.length + " scores for " + series.size() + " rows");

@@ -1,7 +1,6 @@
 package io.streamwatch.nab;
 
 import io.streamwatch.nab.NabWindows.RowWindow;
-
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -136,10 +135,9 @@ public final class NabScorer {
             } else if (previous == null) {
                 values[i] = -profile.fpWeight();
             } else {
-                double y =
-                        previous.width() == 1
-                                ? Double.POSITIVE_INFINITY
-                                : (double) (i - previous.last()) / (previous.width() - 1);
+                double y = previous.width() == 1
+                        ? Double.POSITIVE_INFINITY
+                        : (double) (i - previous.last()) / (previous.width() - 1);
                 values[i] = profile.fpWeight() * scaledSigmoid(y);
             }
         }
@@ -209,20 +207,11 @@ public final class NabScorer {
             acc[1] += file.windows().size();
         }
         Map<String, CategoryResult> categories = new LinkedHashMap<>();
-        categoryTotals.forEach(
-                (category, acc) -> {
-                    int n = (int) acc[1];
-                    categories.put(
-                            category,
-                            new CategoryResult(category, n, acc[0], normalize(acc[0], n, profile)));
-                });
-        return new ProfileResult(
-                profile,
-                threshold,
-                raw,
-                normalize(raw, windowCount, profile),
-                fileScores,
-                categories);
+        categoryTotals.forEach((category, acc) -> {
+            int n = (int) acc[1];
+            categories.put(category, new CategoryResult(category, n, acc[0], normalize(acc[0], n, profile)));
+        });
+        return new ProfileResult(profile, threshold, raw, normalize(raw, windowCount, profile), fileScores, categories);
     }
 
     /**

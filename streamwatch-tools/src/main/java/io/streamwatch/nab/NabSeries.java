@@ -21,11 +21,7 @@ import java.util.List;
  * @param valueTexts the values as written in the file
  */
 public record NabSeries(
-        String key,
-        long[] timestamps,
-        double[] values,
-        List<String> timestampTexts,
-        List<String> valueTexts) {
+        String key, long[] timestamps, double[] values, List<String> timestampTexts, List<String> valueTexts) {
 
     public NabSeries {
         if (timestamps.length != values.length

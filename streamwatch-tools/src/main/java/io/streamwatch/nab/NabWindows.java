@@ -2,7 +2,6 @@ package io.streamwatch.nab;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -53,20 +52,16 @@ public final class NabWindows {
             throw new UncheckedIOException("cannot read " + windowsFile, e);
         }
         Map<String, List<TimeWindow>> byFile = new LinkedHashMap<>();
-        json.forEach(
-                (file, pairs) -> {
-                    List<TimeWindow> windows = new ArrayList<>(pairs.size());
-                    for (List<String> pair : pairs) {
-                        if (pair.size() != 2) {
-                            throw new IllegalArgumentException(file + ": a window needs [start, end]");
-                        }
-                        windows.add(
-                                new TimeWindow(
-                                        NabTime.parseMillis(pair.get(0)),
-                                        NabTime.parseMillis(pair.get(1))));
-                    }
-                    byFile.put(file, windows);
-                });
+        json.forEach((file, pairs) -> {
+            List<TimeWindow> windows = new ArrayList<>(pairs.size());
+            for (List<String> pair : pairs) {
+                if (pair.size() != 2) {
+                    throw new IllegalArgumentException(file + ": a window needs [start, end]");
+                }
+                windows.add(new TimeWindow(NabTime.parseMillis(pair.get(0)), NabTime.parseMillis(pair.get(1))));
+            }
+            byFile.put(file, windows);
+        });
         return new NabWindows(byFile);
     }
 

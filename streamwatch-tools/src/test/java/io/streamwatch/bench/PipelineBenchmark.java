@@ -1,13 +1,17 @@
 package io.streamwatch.bench;
 
-import io.streamwatch.testkit.FlinkCluster;
 import io.streamwatch.JobEnvironment;
-import io.streamwatch.serde.ContractSettings;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.model.Ingested;
 import io.streamwatch.pipeline.PipelineEnds;
 import io.streamwatch.pipeline.StreamwatchPipeline;
+import io.streamwatch.serde.ContractSettings;
 import io.streamwatch.serde.EventParser;
+import io.streamwatch.testkit.FlinkCluster;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
@@ -16,11 +20,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.Map;
 
 /**
  * Throughput figures, printed, not asserted: {@code mvn verify -Pbenchmark}. Results and the
@@ -48,8 +47,8 @@ class PipelineBenchmark {
         long id = i % 100 == 3 ? i - 1 : i;
         // concatenation, not String.format: the generator should cost little next to what it measures
         return ("{\"event_id\":\"e-" + id + "\",\"series_key\":\"host-" + id % SERIES + ".cpu\",\"event_time\":"
-                + (T0 + id) + ",\"value\":" + (50 + (id * 7919 % 4000) / 100.0)
-                + ",\"source\":\"agent\",\"unit\":\"percent\",\"attributes\":{\"dc\":\"eu-1\"}}")
+                        + (T0 + id) + ",\"value\":" + (50 + (id * 7919 % 4000) / 100.0)
+                        + ",\"source\":\"agent\",\"unit\":\"percent\",\"attributes\":{\"dc\":\"eu-1\"}}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 
@@ -70,36 +69,45 @@ class PipelineBenchmark {
             best = Math.min(best, System.nanoTime() - start);
         }
         double nsPerRecord = (double) best / PARSE_RECORDS;
-        report("contract parsing (one thread, best of 7 rounds of %,d records, %,d valid)%n"
+        report(
+                "contract parsing (one thread, best of 7 rounds of %,d records, %,d valid)%n"
                         + "  %,.0f ns/record = %,.0f records/s",
                 PARSE_RECORDS, valid, nsPerRecord, 1e9 / nsPerRecord);
     }
 
     @Test
     void wholePipeline() throws Exception {
-        StreamwatchConfig config = StreamwatchConfig.defaults(Map.of(
-                "checkpointing.dir", checkpoints.toUri().toString(),
-                "checkpointing.interval", "10s"));
+        StreamwatchConfig config = StreamwatchConfig.defaults(
+                Map.of("checkpointing.dir", checkpoints.toUri().toString(), "checkpointing.interval", "10s"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobEnvironment.configure(env, config);
         if (System.getProperty("bench.backend") != null) {
-            env.configure(new org.apache.flink.configuration.Configuration().set(
-                    org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND, System.getProperty("bench.backend")));
+            env.configure(new org.apache.flink.configuration.Configuration()
+                    .set(
+                            org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND,
+                            System.getProperty("bench.backend")));
         }
         env.setParallelism(2);
-        StreamwatchPipeline.define(env, new DataGeneratorSource<>(new ParseLikeKafka(config.contract()),
-                        PIPELINE_RECORDS, TypeInformation.of(Ingested.class)),
-                config, PipelineEnds.discarding());
+        StreamwatchPipeline.define(
+                env,
+                new DataGeneratorSource<>(
+                        new ParseLikeKafka(config.contract()), PIPELINE_RECORDS, TypeInformation.of(Ingested.class)),
+                config,
+                PipelineEnds.discarding());
 
         long start = System.nanoTime();
         env.execute("benchmark");
         double seconds = (System.nanoTime() - start) / 1e9;
-        report("whole pipeline (MiniCluster, parallelism 2, %s state, exactly-once checkpoints every 10 s,"
+        report(
+                "whole pipeline (MiniCluster, parallelism 2, %s state, exactly-once checkpoints every 10 s,"
                         + " %,d series, tumbling 1 min windows, detectors %s, discarding sinks)%n"
                         + "  %,d records in %.1f s (job start included) = %,.0f records/s",
-                System.getProperty("bench.backend", "RocksDB"), SERIES,
+                System.getProperty("bench.backend", "RocksDB"),
+                SERIES,
                 config.detection().detectors().stream().map(d -> d.name()).toList(),
-                PIPELINE_RECORDS, seconds, PIPELINE_RECORDS / seconds);
+                PIPELINE_RECORDS,
+                seconds,
+                PIPELINE_RECORDS / seconds);
     }
 
     /** What the Kafka deserializer does with each record, here fed from a number sequence. */
@@ -118,9 +126,13 @@ class PipelineBenchmark {
     }
 
     private static void report(String format, Object... args) {
-        System.out.printf("%nBENCHMARK %s (%d cores, Java %s)%n" + format + "%n%n",
-                prepend(PipelineBenchmark.class.getSimpleName(), Runtime.getRuntime().availableProcessors(),
-                        System.getProperty("java.version"), args));
+        System.out.printf(
+                "%nBENCHMARK %s (%d cores, Java %s)%n" + format + "%n%n",
+                prepend(
+                        PipelineBenchmark.class.getSimpleName(),
+                        Runtime.getRuntime().availableProcessors(),
+                        System.getProperty("java.version"),
+                        args));
     }
 
     private static Object[] prepend(Object a, Object b, Object c, Object[] rest) {

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.detect.NoveltyDetector;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** The pipeline's default is the detector that scored best here, at the threshold the sweep chose. */
 class DefaultDetectorTest {

@@ -3,18 +3,10 @@ package io.streamwatch.nab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamwatch.testkit.FlinkCluster;
 import io.streamwatch.config.DetectionReader;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.detect.Detector;
-
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import picocli.CommandLine;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
+import io.streamwatch.testkit.FlinkCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -28,6 +20,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** {@code streamwatch nab} end to end on a MiniCluster, over a small corpus written by the test. */
 class NabCommandITCase {
@@ -47,8 +45,10 @@ class NabCommandITCase {
         Path out = dir.resolve("out");
         writeCorpus(data, windows);
 
-        String table = NabCommand.run(new NabCommand.Options(data, windows, out, DetectionReader.EVALUATED_TYPES, 2),
-                StreamExecutionEnvironment.getExecutionEnvironment(), new PrintStream(new ByteArrayOutputStream()));
+        String table = NabCommand.run(
+                new NabCommand.Options(data, windows, out, DetectionReader.EVALUATED_TYPES, 2),
+                StreamExecutionEnvironment.getExecutionEnvironment(),
+                new PrintStream(new ByteArrayOutputStream()));
 
         NabCorpus corpus = NabCorpus.load(data, windows);
         assertThat(corpus.series()).hasSize(3);
@@ -69,7 +69,9 @@ class NabCommandITCase {
                     assertThat(cells[0]).isEqualTo(s.timestampTexts().get(i));
                     assertThat(cells[1]).isEqualTo(s.valueTexts().get(i));
                     // the operator path scores every row exactly as the plain loop does, gaps included
-                    assertThat(Double.parseDouble(cells[2])).as(file + " row " + i).isEqualTo(plainJava[i]);
+                    assertThat(Double.parseDouble(cells[2]))
+                            .as(file + " row " + i)
+                            .isEqualTo(plainJava[i]);
                     int row = i;
                     boolean inWindow = l.windows().stream().anyMatch(w -> w.first() <= row && row <= w.last());
                     assertThat(cells[3]).isEqualTo(inWindow ? "1" : "0");
@@ -92,9 +94,10 @@ class NabCommandITCase {
         assertThatThrownBy(() -> parse("--data", "d", "--windows", "w", "--out", "o", "--parallelism", "0"))
                 .hasMessageContaining("--parallelism");
         assertThat(parse("--data", "d", "--windows", "w", "--out", "o"))
-                .isEqualTo(new NabCommand.Options(Path.of("d"), Path.of("w"), Path.of("o"),
-                        DetectionReader.EVALUATED_TYPES, 2));
-        assertThat(parse("--data", "d", "--windows", "w", "--out", "o", "--detectors", "ewma, mad").detectors())
+                .isEqualTo(new NabCommand.Options(
+                        Path.of("d"), Path.of("w"), Path.of("o"), DetectionReader.EVALUATED_TYPES, 2));
+        assertThat(parse("--data", "d", "--windows", "w", "--out", "o", "--detectors", "ewma, mad")
+                        .detectors())
                 .containsExactly("ewma", "mad");
     }
 
@@ -105,9 +108,11 @@ class NabCommandITCase {
     }
 
     private static List<Detector<?>> detectorsOf(List<String> types) {
-        List<Map<String, Object>> specs = types.stream().map(t -> Map.<String, Object>of("type", t)).toList();
+        List<Map<String, Object>> specs =
+                types.stream().map(t -> Map.<String, Object>of("type", t)).toList();
         return StreamwatchConfig.load(Map.of("detection", Map.of("detectors", specs)), Map.of(), Map.of())
-                .detection().detectors();
+                .detection()
+                .detectors();
     }
 
     /**
@@ -122,8 +127,9 @@ class NabCommandITCase {
         writeSeries(data.resolve("cat-b/calm.csv"), t0.plusYears(2), 0, -1);
         String window = "[\"" + TIME.format(t0.plusMinutes(5 * 950)) + ".000000\", \""
                 + TIME.format(t0.plusMinutes(5 * 1050)) + ".000000\"]";
-        Files.writeString(windowsFile, "{\"cat-a/shift.csv\": [" + window + "], \"cat-a/gaps.csv\": [],"
-                + " \"cat-b/calm.csv\": []}");
+        Files.writeString(
+                windowsFile,
+                "{\"cat-a/shift.csv\": [" + window + "], \"cat-a/gaps.csv\": []," + " \"cat-b/calm.csv\": []}");
     }
 
     private static void writeSeries(Path file, LocalDateTime start, int gapEvery, int shiftAt) throws IOException {
@@ -133,7 +139,9 @@ class NabCommandITCase {
         LocalDateTime t = start;
         for (int i = 0; i < 1500; i++) {
             t = t.plusMinutes(gapEvery > 0 && i > 0 && i % gapEvery == 0 ? 60 : 5);
-            double value = 50 + 10 * Math.sin(2 * Math.PI * i / 288) + random.nextGaussian()
+            double value = 50
+                    + 10 * Math.sin(2 * Math.PI * i / 288)
+                    + random.nextGaussian()
                     + (shiftAt >= 0 && i >= shiftAt ? 25 : 0);
             lines.add(TIME.format(t) + "," + String.format(Locale.ROOT, "%.3f", value));
         }

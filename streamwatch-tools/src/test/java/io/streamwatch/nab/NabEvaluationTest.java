@@ -6,12 +6,10 @@ import static org.assertj.core.api.Assertions.within;
 import io.streamwatch.detect.Assessment;
 import io.streamwatch.detect.Detector;
 import io.streamwatch.nab.NabScorer.ProfileResult;
-
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.junit.jupiter.api.Test;
 
 class NabEvaluationTest {
 
@@ -55,8 +53,7 @@ class NabEvaluationTest {
         // left edges (+2), row 0 before any window (−0.11), row 3 (0.11·σ(1)), row 5 after the
         // one-row window [4, 4] (−0.11) → 1.78 + 0.11·σ(1) = 1.6715: T = 0 wins.
         Map<NabProfile, ProfileResult> r =
-                NabEvaluation.evaluate(
-                        new FirstBigValue(), fixtures.resolve("data"), fixtures.resolve("windows.json"));
+                NabEvaluation.evaluate(new FirstBigValue(), fixtures.resolve("data"), fixtures.resolve("windows.json"));
         ProfileResult standard = r.get(NabProfile.STANDARD);
         double raw = 1.78 + 0.11 * NabScorer.scaledSigmoid(1.0);
         assertThat(standard.threshold()).isEqualTo(0.0);

@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamwatch.nab.NabWindows.RowWindow;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NabReadersTest {
 
@@ -46,12 +44,11 @@ class NabReadersTest {
         assertThat(corpus.windowCount()).isEqualTo(36);
         assertThat(corpus.rows()).isEqualTo(131_111); // data rows, headers excluded
 
-        Map<String, Integer> rows =
-                Map.of(
-                        "realKnownCause/nyc_taxi.csv", 10_320,
-                        "realKnownCause/machine_temperature_system_failure.csv", 22_695,
-                        "realTraffic/speed_7578.csv", 1_127,
-                        "artificialNoAnomaly/art_flatline.csv", 4_032);
+        Map<String, Integer> rows = Map.of(
+                "realKnownCause/nyc_taxi.csv", 10_320,
+                "realKnownCause/machine_temperature_system_failure.csv", 22_695,
+                "realTraffic/speed_7578.csv", 1_127,
+                "artificialNoAnomaly/art_flatline.csv", 4_032);
         for (NabCorpus.Labelled l : corpus.series()) {
             NabSeries s = l.series();
             if (rows.containsKey(s.key())) {
@@ -68,12 +65,11 @@ class NabReadersTest {
                 assertThat(w.last()).as(s.key()).isGreaterThanOrEqualTo(probation);
             }
         }
-        List<RowWindow> taxi =
-                corpus.series().stream()
-                        .filter(l -> l.series().key().equals("realKnownCause/nyc_taxi.csv"))
-                        .findFirst()
-                        .orElseThrow()
-                        .windows();
+        List<RowWindow> taxi = corpus.series().stream()
+                .filter(l -> l.series().key().equals("realKnownCause/nyc_taxi.csv"))
+                .findFirst()
+                .orElseThrow()
+                .windows();
         assertThat(taxi).hasSize(5);
         // first window starts at 2014-10-30 15:30:00, 30-minute rows from 2014-07-01 00:00:00:
         // 121 days · 48 + 31 = 5839
@@ -82,8 +78,12 @@ class NabReadersTest {
 
     @Test
     void eventTimesMoveRepeatedTimestampsOneMillisecondOn() {
-        NabSeries s = new NabSeries("c/x.csv", new long[] {1000, 2000, 2000, 1500, 5000},
-                new double[5], List.of("a", "b", "c", "d", "e"), List.of("1", "2", "3", "4", "5"));
+        NabSeries s = new NabSeries(
+                "c/x.csv",
+                new long[] {1000, 2000, 2000, 1500, 5000},
+                new double[5],
+                List.of("a", "b", "c", "d", "e"),
+                List.of("1", "2", "3", "4", "5"));
         assertThat(s.eventTimes()).containsExactly(1000, 2000, 2001, 2002, 5000);
         assertThat(s.timestamps()).containsExactly(1000, 2000, 2000, 1500, 5000);
     }
@@ -93,7 +93,9 @@ class NabReadersTest {
         Path data = NabTestData.fixtures().resolve("data");
         Path windows = dir.resolve("windows.json");
         // an entry without a data file is ignored: a folder may hold a subset of NAB
-        Files.writeString(windows, "{\"demo/tiny_series.csv\": [], \"other/absent.csv\": [[\"2014-04-01 00:00:00\", \"2014-04-01 00:05:00\"]]}");
+        Files.writeString(
+                windows,
+                "{\"demo/tiny_series.csv\": [], \"other/absent.csv\": [[\"2014-04-01 00:00:00\", \"2014-04-01 00:05:00\"]]}");
         NabCorpus corpus = NabCorpus.load(data, windows);
         assertThat(corpus.series()).extracting(l -> l.series().key()).containsExactly("demo/tiny_series.csv");
         assertThat(corpus.windowCount()).isZero();

@@ -3,11 +3,10 @@ package io.streamwatch.nab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NabResultFilesTest {
 
@@ -20,8 +19,7 @@ class NabResultFilesTest {
 
         Path written = NabResultFiles.write(out, "myDetector2", s, scores, windows.rowWindows(s));
 
-        assertThat(written)
-                .isEqualTo(out.resolve("results/myDetector2/demo/myDetector2_tiny_series.csv"));
+        assertThat(written).isEqualTo(out.resolve("results/myDetector2/demo/myDetector2_tiny_series.csv"));
         assertThat(Files.readAllLines(written))
                 .containsExactly(
                         "timestamp,value,anomaly_score,label",

@@ -7,14 +7,12 @@ import static org.assertj.core.api.Assertions.within;
 import io.streamwatch.nab.NabScorer.FileInput;
 import io.streamwatch.nab.NabScorer.ProfileResult;
 import io.streamwatch.nab.NabWindows.RowWindow;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
 
 /**
  * Hand-worked cases. All small files have n = 20 rows, so probation P = ⌊0.15·20⌋ = 3 (rows 0..2),
@@ -140,8 +138,7 @@ class NabScorerTest {
         double[] scores = new double[N];
         scores[10] = 0.9;
         scores[12] = 0.6;
-        ProfileResult r =
-                NabScorer.score(List.of(new FileInput("cat/f.csv", scores, WINDOW)), NabProfile.STANDARD);
+        ProfileResult r = NabScorer.score(List.of(new FileInput("cat/f.csv", scores, WINDOW)), NabProfile.STANDARD);
         assertThat(r.threshold()).isEqualTo(0.9);
         assertThat(r.rawScore()).isCloseTo(1.0, within(EPS));
         assertThat(r.normalizedScore()).isCloseTo(100.0, within(EPS));
@@ -152,8 +149,7 @@ class NabScorerTest {
         // no windows: any detection is an FP, so T = 1.1 (raw 0) is optimal
         double[] scores = new double[N];
         scores[7] = 0.8;
-        ProfileResult r =
-                NabScorer.score(List.of(new FileInput("cat/f.csv", scores, List.of())), NabProfile.STANDARD);
+        ProfileResult r = NabScorer.score(List.of(new FileInput("cat/f.csv", scores, List.of())), NabProfile.STANDARD);
         assertThat(r.threshold()).isEqualTo(NabScorer.NO_DETECTION_THRESHOLD);
         assertThat(r.rawScore()).isEqualTo(0.0);
         assertThat(r.normalizedScore()).isNaN(); // no windows: 0/0
@@ -166,11 +162,9 @@ class NabScorerTest {
         assertThat(NabScorer.normalize(2, 2, NabProfile.STANDARD)).isCloseTo(100.0, within(EPS));
         assertThat(NabScorer.normalize(0, 2, NabProfile.STANDARD)).isCloseTo(50.0, within(EPS));
         // reward_low_FN_rate, N = 2: null −4, perfect 2; raw 0 → 100·4/6
-        assertThat(NabScorer.normalize(0, 2, NabProfile.REWARD_LOW_FN_RATE))
-                .isCloseTo(400.0 / 6, within(EPS));
+        assertThat(NabScorer.normalize(0, 2, NabProfile.REWARD_LOW_FN_RATE)).isCloseTo(400.0 / 6, within(EPS));
         // full corpus check from the spec: 100·(S + 116)/232
-        assertThat(NabScorer.normalize(10, 116, NabProfile.STANDARD))
-                .isCloseTo(100.0 * 126 / 232, within(EPS));
+        assertThat(NabScorer.normalize(10, 116, NabProfile.STANDARD)).isCloseTo(100.0 * 126 / 232, within(EPS));
     }
 
     @Test
@@ -181,11 +175,10 @@ class NabScorerTest {
         hit[10] = 1.0;
         double[] fp = new double[N];
         fp[5] = 1.0;
-        List<FileInput> files =
-                List.of(
-                        new FileInput("a/x.csv", hit, WINDOW),
-                        new FileInput("b/y.csv", new double[N], WINDOW),
-                        new FileInput("c/z.csv", fp, List.of()));
+        List<FileInput> files = List.of(
+                new FileInput("a/x.csv", hit, WINDOW),
+                new FileInput("b/y.csv", new double[N], WINDOW),
+                new FileInput("c/z.csv", fp, List.of()));
         ProfileResult r = NabScorer.score(files, NabProfile.STANDARD);
         // T = 1.0: 1 − 1 − 0.11 = −0.11 beats T = 1.1 (−2) and T = 0 (everything flagged)
         assertThat(r.threshold()).isEqualTo(1.0);

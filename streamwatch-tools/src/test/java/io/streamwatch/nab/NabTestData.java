@@ -1,7 +1,6 @@
 package io.streamwatch.nab;
 
 import io.streamwatch.testkit.ProjectPaths;
-
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 
@@ -18,7 +17,8 @@ final class NabTestData {
     /** src/test/resources/nab: one tiny series with two windows. */
     static Path fixtures() {
         try {
-            return Path.of(NabTestData.class.getResource("/nab/windows.json").toURI()).getParent();
+            return Path.of(NabTestData.class.getResource("/nab/windows.json").toURI())
+                    .getParent();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
