@@ -34,11 +34,8 @@ import picocli.CommandLine.Option;
         name = "demo",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = {
-            "Starts a Kafka broker and a PostgreSQL on free ports (data in --data), runs the job in a local Flink",
-            "cluster with the web UI, feeds it synthetic events with injected anomalies, and at the end",
-            "prints a summary: counts that reconcile, and injected against detected anomalies."
-        })
+        description =
+                "Starts a Kafka broker and a PostgreSQL on free ports (data in --data), runs the job in a local Flink cluster with the web UI, feeds it synthetic events with injected anomalies, and at the end prints a summary: counts that reconcile, and injected against detected anomalies.")
 final class Demo implements Callable<Integer> {
     @Option(
             names = "--data",

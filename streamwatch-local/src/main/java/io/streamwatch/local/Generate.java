@@ -14,10 +14,8 @@ import picocli.CommandLine.Option;
         name = "generate",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = {
-            "Produces the demo's synthetic events (with duplicates, late and malformed records, an idle partition",
-            "and injected anomalies) into a Kafka topic, creating it if needed."
-        })
+        description =
+                "Produces the demo's synthetic events (with duplicates, late and malformed records, an idle partition and injected anomalies) into a Kafka topic, creating it if needed.")
 final class Generate implements Callable<Integer> {
     @Option(
             names = "--bootstrap-servers",

@@ -25,16 +25,7 @@ import picocli.CommandLine.Spec;
         name = "./streamwatch",
         mixinStandardHelpOptions = true,
         subcommands = {Demo.class, Run.class, Generate.class, NabCommand.class},
-        description = {
-            "Streamwatch on this machine. ./streamwatch COMMAND --help tells each command's flags.",
-            "",
-            "  demo       the whole pipeline: Kafka, PostgreSQL and Flink with its web UI started for you,",
-            "             synthetic traffic with injected anomalies, a live status line and a summary",
-            "             whose counts reconcile",
-            "  run        the job in a local Flink cluster against your own Kafka and PostgreSQL",
-            "  generate   the demo's synthetic traffic into any Kafka",
-            "  nab        score the detectors on NAB data"
-        })
+        description = "Streamwatch on this machine: ./streamwatch COMMAND --help tells each command's flags.")
 public final class Launcher implements Runnable {
     static final String LOG_FILE_PROPERTY = "streamwatch.log.file";
     /** The checkout's folder, set by the script; where conf/ is. */

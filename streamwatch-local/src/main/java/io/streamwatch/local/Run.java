@@ -19,11 +19,8 @@ import picocli.CommandLine.Unmatched;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         customSynopsis = "./streamwatch run [--config FILE] [--some.key value ...] [--web-port PORT] [--data DIR]",
-        description = {
-            "Runs the job in a local Flink cluster with the web UI, against the Kafka and PostgreSQL named in the",
-            "configuration (conf/streamwatch.yaml documents every key; override any with --some.key value).",
-            "Ctrl-C cancels the job; its checkpoints and committed Kafka offsets stay for the next run."
-        })
+        description =
+                "Runs the job in a local Flink cluster with the web UI, against the Kafka and PostgreSQL named in the configuration (conf/streamwatch.yaml documents every key; override any with --some.key value). Ctrl-C cancels the job; its checkpoints and committed Kafka offsets stay for the next run.")
 final class Run implements Callable<Integer> {
     @Option(
             names = "--web-port",
