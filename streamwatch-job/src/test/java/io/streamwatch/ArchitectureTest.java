@@ -5,6 +5,7 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsid
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -15,6 +16,7 @@ import com.tngtech.archunit.core.importer.Location;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,9 +82,9 @@ class ArchitectureTest {
                 .map(JavaClass::getPackageName)
                 .filter(p -> p.startsWith("io.streamwatch."))
                 .map(p -> p.substring("io.streamwatch.".length()).split("\\.")[0])
-                .collect(java.util.stream.Collectors.toSet());
+                .collect(Collectors.toSet());
         // a new package must say where it sits in the data flow
-        org.assertj.core.api.Assertions.assertThat(MAY_USE.keySet()).containsExactlyInAnyOrderElementsOf(found);
+        assertThat(MAY_USE.keySet()).containsExactlyInAnyOrderElementsOf(found);
     }
 
     @Test

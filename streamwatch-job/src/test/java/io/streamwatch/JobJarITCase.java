@@ -3,7 +3,6 @@ package io.streamwatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.jar.JarFile;
@@ -60,6 +59,5 @@ class JobJarITCase {
         for (String prefix : forbidden) {
             assertThat(entries).as("entries under " + prefix).noneMatch(e -> e.startsWith(prefix));
         }
-        assertThat(Files.size(JAR)).as("bytes").isLessThan(100L << 20);
     }
 }

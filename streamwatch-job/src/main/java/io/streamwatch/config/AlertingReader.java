@@ -101,9 +101,8 @@ public final class AlertingReader {
         if (delivery.giveUpAfter().compareTo(delivery.requestTimeout()) < 0) {
             r.problem(
                     d + "give-up-after",
-                    ConfigReader.format(delivery.giveUpAfter()),
-                    "must be at least " + d + "request-timeout (" + ConfigReader.format(delivery.requestTimeout())
-                            + ")");
+                    Durations.format(delivery.giveUpAfter()),
+                    "must be at least " + d + "request-timeout (" + Durations.format(delivery.requestTimeout()) + ")");
         }
         MessageContext context = new MessageContext(
                 r.string(p + "source", "streamwatch"),

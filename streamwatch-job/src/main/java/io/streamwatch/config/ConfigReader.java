@@ -144,10 +144,10 @@ final class ConfigReader {
     }
 
     Duration duration(String key, Duration defaultValue, Duration min) {
-        String allowed = "expected a duration of at least " + format(min) + ", such as " + Durations.EXAMPLES;
+        String allowed = "expected a duration of at least " + Durations.format(min) + ", such as " + Durations.EXAMPLES;
         Duration d = typed(key, defaultValue, allowed, Durations::parse);
-        if (d != null && d.compareTo(min) < 0) problem(key, format(d), allowed);
-        effective.put(key, d == null ? "" : format(d));
+        if (d != null && d.compareTo(min) < 0) problem(key, Durations.format(d), allowed);
+        effective.put(key, d == null ? "" : Durations.format(d));
         return d;
     }
 
@@ -279,9 +279,5 @@ final class ConfigReader {
             cur = t;
         }
         return prev[b.length()];
-    }
-
-    static String format(Duration d) {
-        return Durations.format(d);
     }
 }

@@ -50,12 +50,8 @@ final class Demo implements Callable<Integer> {
             description = "delete what earlier runs left in --data first (else PostgreSQL's data is kept)")
     boolean fresh;
 
-    @Option(
-            names = "--web-port",
-            paramLabel = "PORT",
-            defaultValue = "8081",
-            description = "port of the Flink web UI, 0 = any free port (default: ${DEFAULT-VALUE})")
-    int webPort;
+    @Mixin
+    WebUiOption webUi;
 
     @Option(
             names = "--config",
@@ -84,7 +80,7 @@ final class Demo implements Callable<Integer> {
         DataDir data = DataDir.open(this.data, fresh);
         String runId = DataDir.newRunId();
         Path runDir = data.run(runId);
-        TrafficOptions.atLeast("web-port", webPort, 0);
+        int webPort = webUi.port();
         Map<String, Object> jobSettings = StreamwatchConfig.readYaml(
                 settingsFile != null ? settingsFile : Launcher.home().resolve("conf/local.yaml"));
         // settings and flags are checked before anything starts: a mistake costs one line, not a minute

@@ -66,9 +66,9 @@ public final class Launcher implements Runnable {
         });
         cl.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             String name = commandName(commandLine);
-            if (e instanceof LauncherException
-                    || e instanceof ConfigException
-                    || e instanceof IllegalArgumentException) {
+            // only what the user can fix; any other exception, an IllegalArgumentException from a bug
+            // included, is logged with its stack trace
+            if (e instanceof LauncherException || e instanceof ConfigException) {
                 err.println("streamwatch" + name + ": " + e.getMessage());
                 return USAGE;
             }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -22,12 +23,8 @@ import picocli.CommandLine.Unmatched;
         description =
                 "Runs the job in a local Flink cluster with the web UI, against the Kafka and PostgreSQL named in the configuration (conf/streamwatch.yaml documents every key; override any with --some.key value). Ctrl-C cancels the job; its checkpoints and committed Kafka offsets stay for the next run.")
 final class Run implements Callable<Integer> {
-    @Option(
-            names = "--web-port",
-            paramLabel = "PORT",
-            defaultValue = "8081",
-            description = "port of the Flink web UI, 0 = any free port (default: ${DEFAULT-VALUE})")
-    int webPort;
+    @Mixin
+    WebUiOption webUi;
 
     @Option(
             names = "--data",
@@ -49,7 +46,7 @@ final class Run implements Callable<Integer> {
     }
 
     void run(Console console, StopSignal stop) throws Exception {
-        TrafficOptions.atLeast("web-port", webPort, 0);
+        int webPort = webUi.port();
         StreamwatchConfig config = StreamwatchConfig.fromArgs(jobArguments.toArray(String[]::new), System.getenv());
         requireKafka(config);
         try (LocalFlink flink = LocalFlink.start(webPort)) {

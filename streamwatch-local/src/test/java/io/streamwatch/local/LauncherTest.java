@@ -7,8 +7,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LauncherTest {
     private static String[] run(String... args) {
@@ -44,6 +46,26 @@ class LauncherTest {
     }
 
     @Test
+    void aFailureThatIsNoUsageProblemEndsInOneLineAndExitCodeOne(@TempDir Path empty) {
+        // a missing data folder fails inside the command (an I/O error), not while parsing its flags
+        String[] result = run(
+                "nab",
+                "--data",
+                empty.resolve("nowhere").toString(),
+                "--windows",
+                empty.resolve("windows.json").toString(),
+                "--out",
+                empty.toString());
+        assertThat(result[0]).isEqualTo("1");
+        assertThat(result[1].lines())
+                .singleElement()
+                .asString()
+                .startsWith("streamwatch nab: ")
+                .contains("windows.json")
+                .endsWith("(details in the log file)");
+    }
+
+    @Test
     void helpExitsCleanly() {
         assertThat(run("--help")[0]).isEqualTo("0");
         assertThat(run("demo", "--help")[0]).isEqualTo("0");
@@ -54,7 +76,7 @@ class LauncherTest {
     @Test
     void runPassesUnknownFlagsToTheJobConfiguration() {
         Run run = Launcher.parse(new Run(), "--web-port", "0", "--aggregation.size", "30s", "--config=x.yaml");
-        assertThat(run.webPort).isZero();
+        assertThat(run.webUi.port()).isZero();
         assertThat(run.jobArguments).containsExactly("--aggregation.size", "30s", "--config=x.yaml");
     }
 

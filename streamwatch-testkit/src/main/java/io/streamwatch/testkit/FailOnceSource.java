@@ -18,7 +18,8 @@ import org.apache.flink.testutils.junit.SharedReference;
 
 /**
  * Wraps a real source (Kafka's, in the recovery tests) and fails its reader exactly once: after a
- * checkpoint has completed and the reader has emitted {@code afterRecords} more records, so that
+ * checkpoint has completed and the reader has been polled {@code afterRecords} more times (a
+ * split reader emits at most one record per poll), so that
  * the failure finds data in flight that the checkpoint does not cover. Until that checkpoint the
  * reader is slowed down, so that it does not reach the end of a bounded input first.
  *
