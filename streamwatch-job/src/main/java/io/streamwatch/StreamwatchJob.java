@@ -42,7 +42,7 @@ public final class StreamwatchJob {
     }
 
     public static JobExecutionResult run(StreamwatchConfig config) throws Exception {
-        LOG.info("Starting {} with configuration:\n{}", config.jobName(), summary(config.effective()));
+        logStart(config);
         prepareDatabase(config);
         StreamExecutionEnvironment env = JobEnvironment.create(config);
         wire(env, config);
@@ -76,6 +76,11 @@ public final class StreamwatchJob {
                 StreamwatchSinks.deadLetters(jdbc),
                 StreamwatchSinks.lateEvents(jdbc),
                 AlertEnds.http(new JdbcAlertOutbox(jdbc)));
+    }
+
+    /** The configuration in effect, secrets masked ({@link StreamwatchConfig#effective()}). */
+    static void logStart(StreamwatchConfig config) {
+        LOG.info("Starting {} with configuration:\n{}", config.jobName(), summary(config.effective()));
     }
 
     static String summary(Map<String, String> effective) {

@@ -1,5 +1,6 @@
 package io.streamwatch.config;
 
+import io.streamwatch.model.Redaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -90,7 +91,7 @@ final class ConfigReader {
                         ? c.stream().map(String::valueOf).collect(Collectors.joining(","))
                         : String.valueOf(value);
         boolean secret = SECRET_KEY.matcher(key).matches() && !key.endsWith("-env");
-        effective.put(key, secret && !shown.isEmpty() ? "******" : shown);
+        effective.put(key, secret && !shown.isEmpty() ? "******" : Redaction.mask(shown));
     }
 
     private <T> T typed(String key, T defaultValue, String allowed, Function<String, T> parse) {

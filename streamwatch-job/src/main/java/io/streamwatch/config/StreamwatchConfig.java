@@ -279,6 +279,11 @@ public record StreamwatchConfig(
                 r.intIn(p + "max-record-bytes", d.maxRecordBytes(), 64, 64 << 20),
                 r.intIn(p + "max-key-length", d.maxKeyLength(), 1, 65_536),
                 r.intIn(p + "max-attributes", d.maxAttributes(), 0, 10_000),
+                r.doubleIn(
+                        p + "max-abs-value",
+                        d.maxAbsValue(),
+                        Double.MIN_NORMAL,
+                        ContractSettings.DEFAULT_MAX_ABS_VALUE),
                 r.duration(p + "max-future-skew", d.maxFutureSkew(), Duration.ZERO),
                 r.instant(p + "earliest-event-time", d.earliestEventTime()),
                 r.bool(p + "reject-unknown-fields", d.rejectUnknownFields()),

@@ -44,10 +44,12 @@ public class DeadLetter {
         MISSING_FIELD,
         WRONG_TYPE,
         NON_FINITE_VALUE,
+        VALUE_OUT_OF_RANGE,
         INVALID_EVENT_TIME,
         EVENT_TIME_IN_FUTURE,
         EVENT_TIME_TOO_OLD,
         KEY_TOO_LONG,
+        INVALID_TEXT,
         INVALID_ATTRIBUTES,
         UNKNOWN_FIELD
     }

@@ -10,6 +10,7 @@ import io.streamwatch.model.DeadLetter;
 import io.streamwatch.model.DeadLetter.ErrorCode;
 import io.streamwatch.model.Event;
 import io.streamwatch.model.Ingested;
+import io.streamwatch.model.SafeText;
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.Instant;
@@ -68,7 +69,7 @@ public final class EventParser implements Serializable {
                     kafkaTimestamp,
                     raw,
                     ErrorCode.MALFORMED_JSON,
-                    "unexpected error while parsing: " + unexpected));
+                    "unexpected error while parsing: " + SafeText.escape(String.valueOf(unexpected))));
         }
     }
 
@@ -86,9 +87,10 @@ public final class EventParser implements Serializable {
         try {
             root = mapper().readTree(payload);
         } catch (JsonProcessingException e) {
-            throw new ContractViolation(ErrorCode.MALFORMED_JSON, "not valid JSON: " + e.getOriginalMessage());
+            throw new ContractViolation(
+                    ErrorCode.MALFORMED_JSON, "not valid JSON: " + SafeText.escape(e.getOriginalMessage()));
         } catch (IOException e) {
-            throw new ContractViolation(ErrorCode.MALFORMED_JSON, "not valid JSON: " + e.getMessage());
+            throw new ContractViolation(ErrorCode.MALFORMED_JSON, "not valid JSON: " + SafeText.escape(e.getMessage()));
         }
         if (root == null || !root.isObject()) {
             throw new ContractViolation(
@@ -111,7 +113,7 @@ public final class EventParser implements Serializable {
         e.eventId = requiredKey(root, f.eventId());
         e.seriesKey = requiredKey(root, f.seriesKey());
         e.eventTime = eventTime(root, f.eventTime(), nowMillis);
-        e.value = value(root, f.value());
+        e.value = value(root, f.value(), contract.maxAbsValue());
         e.source = optionalKey(root, f.source());
         e.unit = optionalKey(root, f.unit());
         e.attributes = attributes(root, f.attributes());
@@ -145,6 +147,7 @@ public final class EventParser implements Serializable {
                     "field '" + field + "' is " + s.length() + " characters; the limit (contract.max-key-length) is "
                             + contract.maxKeyLength());
         }
+        requirePlainText("field '" + field + "'", s);
         return s;
     }
 
@@ -193,7 +196,7 @@ public final class EventParser implements Serializable {
         return millis;
     }
 
-    private static double value(JsonNode root, String field) {
+    private static double value(JsonNode root, String field, double maxAbsValue) {
         JsonNode n = present(root, field);
         if (n == null)
             throw new ContractViolation(ErrorCode.MISSING_FIELD, "required field '" + field + "' is missing");
@@ -206,6 +209,12 @@ public final class EventParser implements Serializable {
             throw new ContractViolation(
                     ErrorCode.NON_FINITE_VALUE,
                     "field '" + field + "' is " + echo(n.asText()) + ", which is outside the range of a finite double");
+        }
+        if (Math.abs(v) > maxAbsValue) {
+            throw new ContractViolation(
+                    ErrorCode.VALUE_OUT_OF_RANGE,
+                    "field '" + field + "' is " + v + "; its magnitude may be at most " + maxAbsValue
+                            + " (contract.max-abs-value), so that window sums and variances stay finite");
         }
         return v;
     }
@@ -238,9 +247,31 @@ public final class EventParser implements Serializable {
                         "an attribute name is " + a.getKey().length()
                                 + " characters; the limit (contract.max-key-length) is " + contract.maxKeyLength());
             }
+            requirePlainText("attribute name '" + echo(a.getKey()) + "'", a.getKey());
+            requirePlainText(
+                    "attribute '" + echo(a.getKey()) + "'", a.getValue().textValue());
             out.put(a.getKey(), a.getValue().textValue());
         }
         return out;
+    }
+
+    /**
+     * Refuses control characters and unpaired surrogates. Both are valid in JSON strings, but
+     * PostgreSQL's text cannot hold NUL and UTF-8 cannot encode a lone surrogate: the driver would
+     * store U+FFFD or '?' instead, so two different keys could silently become one.
+     */
+    private static void requirePlainText(String what, String s) {
+        int i = SafeText.firstProblem(s);
+        if (i < 0) return;
+        char c = s.charAt(i);
+        String kind = Character.isSurrogate(c)
+                ? "the unpaired surrogate " + codePoint(c) + ", which no UTF-8 text can hold,"
+                : "the control character " + codePoint(c);
+        throw new ContractViolation(ErrorCode.INVALID_TEXT, what + " contains " + kind + " at index " + i);
+    }
+
+    private static String codePoint(char c) {
+        return String.format("U+%04X", (int) c);
     }
 
     private static String describe(JsonNode n) {
@@ -249,7 +280,7 @@ public final class EventParser implements Serializable {
 
     /** Quotes at most a short prefix of user data, so messages stay readable. */
     private static String echo(String s) {
-        return s.length() <= MAX_ECHO ? s : s.substring(0, MAX_ECHO) + "… (" + s.length() + " chars)";
+        return SafeText.escape(s.length() <= MAX_ECHO ? s : s.substring(0, MAX_ECHO) + "… (" + s.length() + " chars)");
     }
 
     private static final class ContractViolation extends RuntimeException {

@@ -1,5 +1,6 @@
 package io.streamwatch.sink;
 
+import io.streamwatch.model.Redaction;
 import java.io.Serializable;
 import java.util.Objects;
 
@@ -49,13 +50,13 @@ public record JdbcSettings(
                 url, user, password, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_INTERVAL_MS, DEFAULT_MAX_RETRIES);
     }
 
-    /** The URL with the value of any password parameter replaced by ***. */
+    /** The URL with credentials (password parameters, {@code user:password@}) replaced by ***. */
     public String redactedUrl() {
         return redact(url);
     }
 
     private static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+        return Redaction.mask(url);
     }
 
     @Override

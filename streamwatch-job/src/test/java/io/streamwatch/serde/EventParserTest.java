@@ -6,6 +6,7 @@ import io.streamwatch.model.DeadLetter;
 import io.streamwatch.model.DeadLetter.ErrorCode;
 import io.streamwatch.model.Event;
 import io.streamwatch.model.Ingested;
+import io.streamwatch.model.SafeText;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -153,6 +154,7 @@ class EventParserTest {
                 100,
                 256,
                 64,
+                ContractSettings.DEFAULT_MAX_ABS_VALUE,
                 Duration.ofMinutes(5),
                 Instant.parse("2000-01-01T00:00:00Z"),
                 false,
@@ -180,6 +182,7 @@ class EventParserTest {
                 1 << 20,
                 256,
                 64,
+                ContractSettings.DEFAULT_MAX_ABS_VALUE,
                 Duration.ofMinutes(5),
                 Instant.parse("2000-01-01T00:00:00Z"),
                 false,
@@ -198,6 +201,7 @@ class EventParserTest {
                 1 << 20,
                 256,
                 64,
+                ContractSettings.DEFAULT_MAX_ABS_VALUE,
                 Duration.ofMinutes(5),
                 Instant.parse("2000-01-01T00:00:00Z"),
                 true,
@@ -210,5 +214,58 @@ class EventParserTest {
         DeadLetter d = new EventParser(strict).parse("t", 0, 0, 0, json, NOW).deadLetter;
         assertThat(d.errorCode).isEqualTo(ErrorCode.UNKNOWN_FIELD);
         assertThat(d.message).contains("'colour'");
+    }
+
+    private static byte[] withSeriesKeyAndValue(String seriesKeyJson, String valueJson) {
+        return ("{\"event_id\":\"e\",\"series_key\":" + seriesKeyJson + ",\"event_time\":" + NOW + ",\"value\":"
+                        + valueJson + "}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void everyValueWithinTheContractRangeIsKeptExactly() {
+        for (String v : new String[] {"4.9e-324", "-4.9e-324", "2.2250738585072014e-308", "-0.0", "1e100", "-1e100"}) {
+            Ingested r = parser.parse("t", 0, 0, 0, withSeriesKeyAndValue("\"s\"", v), NOW);
+            assertThat(r.isValid()).as(v).isTrue();
+            assertThat(Double.compare(r.event.value, Double.parseDouble(v)))
+                    .as(v)
+                    .isZero();
+        }
+    }
+
+    @Test
+    void valuesBeyondTheContractRangeAreRefusedWithTheirOwnCode() {
+        for (String v : new String[] {"1.7976931348623157e308", "-1.7976931348623157e308", "1.0000000000000001e101"}) {
+            DeadLetter d = parser.parse("t", 0, 0, 0, withSeriesKeyAndValue("\"s\"", v), NOW).deadLetter;
+            assertThat(d.errorCode).as(v).isEqualTo(ErrorCode.VALUE_OUT_OF_RANGE);
+            assertThat(d.message).contains("contract.max-abs-value");
+        }
+    }
+
+    @Test
+    void controlCharactersAndUnpairedSurrogatesAreRefusedNotAltered() {
+        for (String key :
+                new String[] {"\"a\\u0000b\"", "\"a\\ud800\"", "\"\\udc00z\"", "\"tab\\there\"", "\"c1\\u0085\""}) {
+            DeadLetter d = parser.parse("t", 0, 0, 0, withSeriesKeyAndValue(key, "1"), NOW).deadLetter;
+            assertThat(d).as(key).isNotNull();
+            assertThat(d.errorCode).as(key).isEqualTo(ErrorCode.INVALID_TEXT);
+            assertThat(d.message).contains("series_key").contains("U+");
+            assertThat(SafeText.isPlain(d.message))
+                    .as("the message itself is storable")
+                    .isTrue();
+        }
+        byte[] attribute = ("{\"event_id\":\"e\",\"series_key\":\"s\",\"event_time\":" + NOW
+                        + ",\"value\":1,\"attributes\":{\"k\":\"v\\u0000\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(parser.parse("t", 0, 0, 0, attribute, NOW).deadLetter.errorCode)
+                .isEqualTo(ErrorCode.INVALID_TEXT);
+    }
+
+    @Test
+    void textFromEveryPlaneIsKeptExactly() {
+        String key = "caf\u00e9-\u4e2d-\ud83d\ude00-\udbff\udfff-\ufffd";
+        Ingested r = parser.parse("t", 0, 0, 0, withSeriesKeyAndValue("\"" + key + "\"", "1"), NOW);
+        assertThat(r.isValid()).isTrue();
+        assertThat(r.event.seriesKey).isEqualTo("caf\u00e9-\u4e2d-\ud83d\ude00-\udbff\udfff-\ufffd");
     }
 }
