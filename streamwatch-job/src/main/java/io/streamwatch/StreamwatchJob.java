@@ -75,6 +75,7 @@ public final class StreamwatchJob {
                 StreamwatchSinks.anomalies(jdbc),
                 StreamwatchSinks.deadLetters(jdbc),
                 StreamwatchSinks.lateEvents(jdbc),
+                StreamwatchSinks.ingestLedger(jdbc),
                 AlertEnds.http(new JdbcAlertOutbox(jdbc)));
     }
 

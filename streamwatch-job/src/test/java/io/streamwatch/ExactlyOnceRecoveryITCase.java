@@ -12,6 +12,7 @@ import io.streamwatch.pipeline.StreamwatchPipeline;
 import io.streamwatch.source.KafkaIngest;
 import io.streamwatch.testkit.FailOnceSource;
 import io.streamwatch.testkit.FlinkCluster;
+import io.streamwatch.testkit.JobRestarts;
 import io.streamwatch.testkit.KafkaExtension;
 import io.streamwatch.testkit.PostgresExtension;
 import io.streamwatch.testkit.TestDatabase;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -155,6 +157,7 @@ class ExactlyOnceRecoveryITCase {
         if (injectFailure) source = new FailOnceSource<>(source, failed, records / 8);
         StreamwatchPipeline.define(
                 env, source, config, StreamwatchJob.productionEnds(config.jdbc().settings()));
-        env.execute("recovery-" + (injectFailure ? "crashed" : "clean"));
+        JobExecutionResult result = env.execute("recovery-" + (injectFailure ? "crashed" : "clean"));
+        if (!injectFailure) JobRestarts.assertNone(FLINK, result.getJobID());
     }
 }

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.testkit.Await;
 import io.streamwatch.testkit.FlinkCluster;
+import io.streamwatch.testkit.JobRestarts;
 import io.streamwatch.testkit.KafkaExtension;
 import io.streamwatch.testkit.PostgresExtension;
 import io.streamwatch.testkit.TestDatabase;
@@ -55,7 +56,12 @@ class StreamwatchEndToEndITCase {
 
     @AfterEach
     void cancel() throws Exception {
-        if (job != null) job.cancel().get();
+        if (job == null) return;
+        try {
+            JobRestarts.assertNone(FLINK, job.getJobID());
+        } finally {
+            job.cancel().get();
+        }
     }
 
     private StreamwatchConfig config(String topic, TestDatabase db, Map<String, String> extra) {

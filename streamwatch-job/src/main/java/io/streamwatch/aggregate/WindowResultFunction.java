@@ -1,6 +1,9 @@
 package io.streamwatch.aggregate;
 
+import io.streamwatch.model.DeadLetter;
+import io.streamwatch.model.SideOutputs;
 import io.streamwatch.model.WindowAggregate;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -20,12 +23,14 @@ import org.apache.flink.util.Collector;
 public class WindowResultFunction
         extends ProcessWindowFunction<SeriesAccumulator, WindowAggregate, String, TimeWindow> {
     private static final long serialVersionUID = 1L;
+    public static final String STAGE = "aggregate-windows";
     private static final ValueStateDescriptor<Integer> REVISION =
             new ValueStateDescriptor<>("window-revision", Types.INT);
 
     private final boolean mergingWindows;
     private transient Counter windowsEmitted;
     private transient Counter lateFirings;
+    private transient Counter quarantined;
 
     public WindowResultFunction(boolean mergingWindows) {
         this.mergingWindows = mergingWindows;
@@ -35,6 +40,7 @@ public class WindowResultFunction
     public void open(OpenContext openContext) {
         windowsEmitted = getRuntimeContext().getMetricGroup().counter("windowsEmitted");
         lateFirings = getRuntimeContext().getMetricGroup().counter("windowsUpdatedLate");
+        quarantined = getRuntimeContext().getMetricGroup().counter(SideOutputs.QUARANTINED_METRIC);
     }
 
     @Override
@@ -51,8 +57,38 @@ public class WindowResultFunction
             state.update(revision);
             if (revision > 1) lateFirings.inc();
         }
+        WindowAggregate aggregate;
+        try {
+            aggregate = toAggregate(seriesKey, ctx.window(), acc, revision);
+        } catch (RuntimeException e) {
+            SideOutputs.rethrowIfInfrastructure(e);
+            quarantined.inc();
+            String key = seriesKey
+                    + '/'
+                    + ctx.window().getStart()
+                    + '/'
+                    + ctx.window().getEnd()
+                    + '/'
+                    + revision;
+            Map<String, Object> summary = Map.of(
+                    "seriesKey",
+                    seriesKey,
+                    "windowStart",
+                    ctx.window().getStart(),
+                    "windowEnd",
+                    ctx.window().getEnd(),
+                    "count",
+                    acc.count,
+                    "revision",
+                    revision);
+            ctx.output(
+                    SideOutputs.QUARANTINE,
+                    DeadLetter.failedResult(
+                            STAGE, "window_aggregates", key, summary, DeadLetter.ErrorCode.PROCESSING_ERROR, e));
+            return;
+        }
         windowsEmitted.inc();
-        out.collect(toAggregate(seriesKey, ctx.window(), acc, revision));
+        out.collect(aggregate);
     }
 
     @Override

@@ -1,7 +1,10 @@
 package io.streamwatch.alert;
 
 import io.streamwatch.model.AnomalyEvent;
+import io.streamwatch.model.DeadLetter;
+import io.streamwatch.model.SideOutputs;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -26,21 +29,27 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class AlertStage {
     private AlertStage() {}
 
-    /** Adds the alerting sub-topology; does nothing when no receiver is configured. */
-    public static void attach(DataStream<AnomalyEvent> anomalies, AlertSettings config, AlertEnds ends) {
-        if (!config.enabled()) return;
+    /**
+     * Adds the alerting sub-topology; does nothing when no receiver is configured.
+     *
+     * @return the alert events routing failed on, for the dead letters (empty when alerting is off)
+     */
+    public static Optional<DataStream<DeadLetter>> attach(
+            DataStream<AnomalyEvent> anomalies, AlertSettings config, AlertEnds ends) {
+        if (!config.enabled()) return Optional.empty();
         Map<String, ReceiverSpec> receivers =
                 config.receivers().stream().collect(Collectors.toMap(ReceiverSpec::name, Function.identity()));
 
-        SingleOutputStreamOperator<Notification> notifications = anomalies
+        SingleOutputStreamOperator<AlertEvent> routed = anomalies
                 .keyBy(AnomalyEvent::anomalyId, Types.STRING)
                 .process(new FlapFilter(config.minFiringDuration().toMillis()))
                 .name("suppress-flapping-alerts")
                 .uid("suppress-flapping-alerts")
-                .flatMap(new RouteAlerts(config.routing()))
-                .name("route-alerts")
-                .uid("route-alerts")
-                .keyBy((AlertEvent e) -> e.receiver, Types.STRING)
+                .process(new RouteAlerts(config.routing()))
+                .name(RouteAlerts.STAGE)
+                .uid(RouteAlerts.STAGE);
+        SingleOutputStreamOperator<Notification> notifications = routed.keyBy(
+                        (AlertEvent e) -> e.receiver, Types.STRING)
                 .process(new NotificationGate(receivers, config.silences(), config.stormGuard()))
                 .name("notification-gate")
                 .uid("notification-gate");
@@ -67,5 +76,6 @@ public final class AlertStage {
                 .sinkTo(ends.outbox().sink())
                 .name("alert-outbox-sink")
                 .uid("alert-outbox-sink");
+        return Optional.of(routed.getSideOutput(SideOutputs.QUARANTINE));
     }
 }

@@ -2,6 +2,7 @@ package io.streamwatch.alert;
 
 import io.streamwatch.sink.JdbcSettings;
 import io.streamwatch.sink.SinkTable;
+import io.streamwatch.sink.UpsertSink;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,9 +18,6 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 /**
  * The outbox as the PostgreSQL table {@code alert_deliveries} (migration V2), keyed on
@@ -69,20 +67,9 @@ public final class JdbcAlertOutbox implements AlertOutbox {
 
     @Override
     public Sink<AlertDelivery> sink() {
-        return JdbcSink.<AlertDelivery>builder()
-                .withQueryStatement(UPSERT, JdbcAlertOutbox::bind)
-                .withExecutionOptions(JdbcExecutionOptions.builder()
-                        .withBatchSize(settings.batchSize())
-                        .withBatchIntervalMs(settings.batchIntervalMs())
-                        .withMaxRetries(settings.maxRetries())
-                        .build())
-                .buildAtLeastOnce(new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                        .withUrl(settings.url())
-                        // named so the connector loads it from the job's class loader, not DriverManager's
-                        .withDriverName("org.postgresql.Driver")
-                        .withUsername(settings.user())
-                        .withPassword(settings.password())
-                        .build());
+        // rows merge (attempts, first_seen_at): every version is written, none replaces another in a batch
+        return UpsertSink.of(
+                settings, TABLE.name(), UPSERT, JdbcAlertOutbox::bind, d -> d.alertEventId + '/' + d.receiver, false);
     }
 
     @Override

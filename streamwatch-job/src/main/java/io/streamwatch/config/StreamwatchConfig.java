@@ -128,7 +128,9 @@ public record StreamwatchConfig(
         WatermarkSettings watermarks = new WatermarkSettings(
                 r.duration("watermarks.max-out-of-orderness", Duration.ofSeconds(5), Duration.ZERO),
                 r.duration("watermarks.step", Duration.ofSeconds(1), Duration.ofMillis(1)),
-                r.duration("watermarks.idleness", Duration.ofSeconds(30), Duration.ZERO));
+                r.duration("watermarks.idleness", Duration.ofSeconds(30), Duration.ZERO),
+                r.duration("watermarks.max-jump", WatermarkSettings.DEFAULT_MAX_JUMP, Duration.ZERO),
+                r.intIn("watermarks.jump-confirmations", WatermarkSettings.DEFAULT_JUMP_CONFIRMATIONS, 1, 1000));
 
         ContractSettings contract = readContract(r);
 

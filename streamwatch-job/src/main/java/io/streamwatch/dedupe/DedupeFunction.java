@@ -1,6 +1,9 @@
 package io.streamwatch.dedupe;
 
+import io.streamwatch.model.DeadLetter;
 import io.streamwatch.model.Event;
+import io.streamwatch.model.LedgerCounts;
+import io.streamwatch.model.SideOutputs;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -29,6 +32,7 @@ import org.apache.flink.util.Collector;
  */
 public class DedupeFunction extends KeyedProcessFunction<String, Event, Event> {
     private static final long serialVersionUID = 1L;
+    public static final String STAGE = "dedupe-by-event-id";
 
     private final long retentionMillis;
     private final long cleanupIntervalMillis;
@@ -39,6 +43,7 @@ public class DedupeFunction extends KeyedProcessFunction<String, Event, Event> {
     private transient ListState<Tuple2<Long, String>> cleanupQueue;
 
     private transient Counter duplicates;
+    private transient Counter quarantined;
 
     public DedupeFunction(DedupeSettings settings) {
         this.retentionMillis = settings.retention().toMillis();
@@ -57,12 +62,25 @@ public class DedupeFunction extends KeyedProcessFunction<String, Event, Event> {
                 .getListState(
                         new ListStateDescriptor<>("event-id-cleanup-queue", Types.TUPLE(Types.LONG, Types.STRING)));
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicates");
+        quarantined = getRuntimeContext().getMetricGroup().counter(SideOutputs.QUARANTINED_METRIC);
     }
 
     @Override
     public void processElement(Event event, Context ctx, Collector<Event> out) throws Exception {
+        try {
+            dedupe(event, ctx, out);
+        } catch (RuntimeException e) {
+            SideOutputs.rethrowIfInfrastructure(e);
+            quarantined.inc();
+            ctx.output(SideOutputs.QUARANTINE, DeadLetter.failedEvent(STAGE, event, e));
+            ctx.output(SideOutputs.LEDGER, LedgerCounts.of(event).quarantinedAfterValidation());
+        }
+    }
+
+    private void dedupe(Event event, Context ctx, Collector<Event> out) throws Exception {
         if (seen.contains(event.eventId)) {
             duplicates.inc();
+            ctx.output(SideOutputs.LEDGER, LedgerCounts.of(event).duplicate());
             return;
         }
         long cleanupTime = cleanupTime(event.eventTime);

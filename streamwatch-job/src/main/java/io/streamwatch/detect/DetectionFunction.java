@@ -1,6 +1,8 @@
 package io.streamwatch.detect;
 
 import io.streamwatch.model.AnomalyEvent;
+import io.streamwatch.model.DeadLetter;
+import io.streamwatch.model.SideOutputs;
 import io.streamwatch.model.WindowAggregate;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -40,6 +42,7 @@ import org.apache.flink.util.OutputTag;
  * included. Metrics: counters {@code anomaliesOpened} and {@code anomaliesResolved}.
  */
 public class DetectionFunction extends KeyedProcessFunction<String, WindowAggregate, AnomalyEvent> {
+    public static final String STAGE = "detect-anomalies";
 
     /** Detector name of missing-data anomalies. */
     public static final String MISSING_DATA = "missingdata";
@@ -61,6 +64,7 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
     private transient List<Slot<?>> slots;
     private transient Counter anomaliesOpened;
     private transient Counter anomaliesResolved;
+    private transient Counter quarantined;
 
     /**
      * @param detectors value detectors with distinct names (letters and digits, not "missingdata")
@@ -98,6 +102,7 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
         }
         anomaliesOpened = context.getMetricGroup().counter("anomaliesOpened");
         anomaliesResolved = context.getMetricGroup().counter("anomaliesResolved");
+        quarantined = context.getMetricGroup().counter(SideOutputs.QUARANTINED_METRIC);
     }
 
     @Override
@@ -115,7 +120,24 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
         double observed = settings.field().of(aggregate);
         if (Double.isFinite(observed)) {
             for (Slot<?> slot : slots) {
-                detect(slot, key, aggregate, observed, ctx, out);
+                try {
+                    detect(slot, key, aggregate, observed, ctx, out);
+                } catch (RuntimeException e) {
+                    // one detector failing on one window must not stop the others, nor the job
+                    SideOutputs.rethrowIfInfrastructure(e);
+                    quarantined.inc();
+                    String item =
+                            key + '/' + aggregate.windowStart + '/' + aggregate.windowEnd + '/' + slot.detector.name();
+                    ctx.output(
+                            SideOutputs.QUARANTINE,
+                            DeadLetter.failedResult(
+                                    STAGE,
+                                    "window_aggregates",
+                                    item,
+                                    aggregate,
+                                    DeadLetter.ErrorCode.PROCESSING_ERROR,
+                                    e));
+                }
             }
         }
         series.lastWindowEnd = aggregate.windowEnd;

@@ -23,6 +23,8 @@ public class Event {
     public String topic;
     public int partition;
     public long offset;
+    /** The Kafka record timestamp, epoch milliseconds (-1 when the record had none): its time of arrival. */
+    public long kafkaTimestamp = -1;
 
     public Event() {}
 
@@ -40,6 +42,11 @@ public class Event {
         return this;
     }
 
+    public Event withLineage(String topic, int partition, long offset, long kafkaTimestamp) {
+        this.kafkaTimestamp = kafkaTimestamp;
+        return withLineage(topic, partition, offset);
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof Event)) return false;
@@ -48,6 +55,7 @@ public class Event {
                 && Double.compare(value, e.value) == 0
                 && partition == e.partition
                 && offset == e.offset
+                && kafkaTimestamp == e.kafkaTimestamp
                 && Objects.equals(eventId, e.eventId)
                 && Objects.equals(seriesKey, e.seriesKey)
                 && Objects.equals(source, e.source)

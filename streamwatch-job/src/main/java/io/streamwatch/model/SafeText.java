@@ -26,6 +26,23 @@ public final class SafeText {
         return out.toString();
     }
 
+    /**
+     * The index of the first character PostgreSQL's text cannot store as it is (NUL, or an
+     * unpaired surrogate, which the driver would send as '?'), or -1.
+     */
+    public static int firstUnstorable(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\u0000') return i;
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Whether {@code s} has neither control characters nor unpaired surrogates. */
     public static boolean isPlain(String s) {
         return firstProblem(s) < 0;

@@ -2,6 +2,8 @@ package io.streamwatch.pipeline;
 
 import io.streamwatch.model.Event;
 import io.streamwatch.model.LateEvent;
+import io.streamwatch.model.LedgerCounts;
+import io.streamwatch.model.SideOutputs;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -20,6 +22,7 @@ public class LateEventRouter extends ProcessFunction<Event, LateEvent> {
     @Override
     public void processElement(Event event, Context ctx, Collector<LateEvent> out) {
         lateDropped.inc();
+        ctx.output(SideOutputs.LEDGER, LedgerCounts.of(event).lateDropped());
         out.collect(new LateEvent(event, ctx.timerService().currentWatermark()));
     }
 }

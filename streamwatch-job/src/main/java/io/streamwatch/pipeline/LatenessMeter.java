@@ -1,6 +1,9 @@
 package io.streamwatch.pipeline;
 
+import io.streamwatch.model.DeadLetter;
 import io.streamwatch.model.Event;
+import io.streamwatch.model.LedgerCounts;
+import io.streamwatch.model.SideOutputs;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -17,6 +20,7 @@ import org.apache.flink.util.Collector;
  */
 public class LatenessMeter extends ProcessFunction<Event, Event> {
     private static final long serialVersionUID = 1L;
+    static final String STAGE = "measure-lateness";
 
     private static final WindowAssigner.WindowAssignerContext WALL_CLOCK = new WindowAssigner.WindowAssignerContext() {
         @Override
@@ -28,6 +32,7 @@ public class LatenessMeter extends ProcessFunction<Event, Event> {
     private final WindowAssigner<Object, TimeWindow> windows;
     private final long allowedLatenessMillis;
     private transient Counter lateAccepted;
+    private transient Counter quarantined;
     private transient volatile long lastWatermark = Long.MIN_VALUE;
 
     public LatenessMeter(WindowAssigner<Object, TimeWindow> windows, long allowedLatenessMillis) {
@@ -38,6 +43,7 @@ public class LatenessMeter extends ProcessFunction<Event, Event> {
     @Override
     public void open(OpenContext openContext) {
         lateAccepted = getRuntimeContext().getMetricGroup().counter("lateAccepted");
+        quarantined = getRuntimeContext().getMetricGroup().counter(SideOutputs.QUARANTINED_METRIC);
         getRuntimeContext().getMetricGroup().gauge("watermarkLagMs", (Gauge<Long>)
                 () -> lastWatermark == Long.MIN_VALUE ? -1L : System.currentTimeMillis() - lastWatermark);
     }
@@ -46,8 +52,19 @@ public class LatenessMeter extends ProcessFunction<Event, Event> {
     public void processElement(Event event, Context ctx, Collector<Event> out) {
         long watermark = ctx.timerService().currentWatermark();
         lastWatermark = watermark;
-        if (event.eventTime <= watermark && isAccepted(event, watermark)) {
+        boolean late;
+        try {
+            late = event.eventTime <= watermark && isAccepted(event, watermark);
+        } catch (RuntimeException e) {
+            SideOutputs.rethrowIfInfrastructure(e);
+            quarantined.inc();
+            ctx.output(SideOutputs.QUARANTINE, DeadLetter.failedEvent(STAGE, event, e));
+            ctx.output(SideOutputs.LEDGER, LedgerCounts.of(event).quarantinedAfterValidation());
+            return;
+        }
+        if (late) {
             lateAccepted.inc();
+            ctx.output(SideOutputs.LEDGER, LedgerCounts.of(event).lateAccepted());
         }
         out.collect(event);
     }

@@ -4,6 +4,7 @@ import io.streamwatch.alert.AlertEnds;
 import io.streamwatch.model.AnomalyEvent;
 import io.streamwatch.model.DeadLetter;
 import io.streamwatch.model.LateEvent;
+import io.streamwatch.model.LedgerCounts;
 import io.streamwatch.model.WindowAggregate;
 import java.util.Objects;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -18,6 +19,7 @@ public record PipelineEnds(
         Sink<AnomalyEvent> anomalies,
         Sink<DeadLetter> deadLetters,
         Sink<LateEvent> lateEvents,
+        Sink<LedgerCounts> ingestLedger,
         AlertEnds alerts) {
 
     public PipelineEnds {
@@ -25,12 +27,14 @@ public record PipelineEnds(
         Objects.requireNonNull(anomalies, "anomalies");
         Objects.requireNonNull(deadLetters, "deadLetters");
         Objects.requireNonNull(lateEvents, "lateEvents");
+        Objects.requireNonNull(ingestLedger, "ingestLedger");
         Objects.requireNonNull(alerts, "alerts");
     }
 
     /** Ends that drop everything: for benchmarks, and for tests that watch metrics only. */
     public static PipelineEnds discarding() {
         return new PipelineEnds(
+                new DiscardingSink<>(),
                 new DiscardingSink<>(),
                 new DiscardingSink<>(),
                 new DiscardingSink<>(),

@@ -9,17 +9,21 @@ import io.streamwatch.dedupe.DedupeFunction;
 import io.streamwatch.detect.DetectionFunction;
 import io.streamwatch.eventtime.IngestWatermarks;
 import io.streamwatch.model.AnomalyEvent;
+import io.streamwatch.model.DeadLetter;
 import io.streamwatch.model.Event;
 import io.streamwatch.model.Ingested;
+import io.streamwatch.model.LateEvent;
+import io.streamwatch.model.LedgerCounts;
+import io.streamwatch.model.SideOutputs;
 import io.streamwatch.model.WindowAggregate;
+import java.time.Duration;
+import java.util.Optional;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
-import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -33,6 +37,8 @@ import org.apache.flink.util.OutputTag;
  */
 public final class StreamwatchPipeline {
     public static final OutputTag<Event> LATE_EVENTS = new OutputTag<>("late-events") {};
+    /** How long the ledger keeps a row's running total after the row was opened. */
+    static final Duration LEDGER_RETENTION = Duration.ofHours(1);
 
     private StreamwatchPipeline() {}
 
@@ -54,21 +60,22 @@ public final class StreamwatchPipeline {
                         "read-events",
                         TypeInformation.of(Ingested.class))
                 .uid("kafka-source");
-        SingleOutputStreamOperator<Event> valid = ingested.process(new ValidationSplitter())
-                .name("validate-contract")
+        SingleOutputStreamOperator<Event> valid = ingested.transform(
+                        "validate-contract", TypeInformation.of(Event.class), new ValidationSplitter())
                 .uid("validate-contract");
-        valid.getSideOutput(ValidationSplitter.DEAD_LETTERS)
-                .sinkTo(ends.deadLetters())
-                .name("dead-letters-sink")
-                .uid("dead-letters-sink");
 
-        DataStream<Event> unique = valid.keyBy(
+        SingleOutputStreamOperator<Event> unique = valid.keyBy(
                         DedupeFunction.scopeKey(config.dedupe().scope()), Types.STRING)
                 .process(new DedupeFunction(config.dedupe()))
-                .name("dedupe-by-event-id")
-                .uid("dedupe-by-event-id");
+                .name(DedupeFunction.STAGE)
+                .uid(DedupeFunction.STAGE);
 
-        SingleOutputStreamOperator<WindowAggregate> aggregates = aggregate(unique, config.aggregation());
+        SingleOutputStreamOperator<Event> measured = unique.process(new LatenessMeter(
+                        WindowAssigners.of(config.aggregation()),
+                        config.aggregation().allowedLateness().toMillis()))
+                .name(LatenessMeter.STAGE)
+                .uid(LatenessMeter.STAGE);
+        SingleOutputStreamOperator<WindowAggregate> aggregates = aggregate(measured, config.aggregation());
         aggregates
                 .sinkTo(ends.windowAggregates())
                 .name("window-aggregates-sink")
@@ -78,37 +85,53 @@ public final class StreamwatchPipeline {
                 .keyBy((WindowAggregate a) -> a.seriesKey, Types.STRING)
                 .process(new DetectionFunction(
                         config.detection().detectors(), config.detection().settings()))
-                .name("detect-anomalies")
-                .uid("detect-anomalies");
+                .name(DetectionFunction.STAGE)
+                .uid(DetectionFunction.STAGE);
         anomalies.sinkTo(ends.anomalies()).name("anomalies-sink").uid("anomalies-sink");
-        AlertStage.attach(anomalies, config.alerting(), ends.alerts());
+        Optional<DataStream<DeadLetter>> alertQuarantine =
+                AlertStage.attach(anomalies, config.alerting(), ends.alerts());
 
-        aggregates
+        SingleOutputStreamOperator<LateEvent> late = aggregates
                 .getSideOutput(LATE_EVENTS)
                 .process(new LateEventRouter())
                 .name("route-late-events")
-                .uid("route-late-events")
-                .sinkTo(ends.lateEvents())
-                .name("late-events-sink")
-                .uid("late-events-sink");
+                .uid("route-late-events");
+        late.sinkTo(ends.lateEvents()).name("late-events-sink").uid("late-events-sink");
+
+        DataStream<DeadLetter> deadLetters = valid.getSideOutput(ValidationSplitter.DEAD_LETTERS)
+                .union(
+                        unique.getSideOutput(SideOutputs.QUARANTINE),
+                        measured.getSideOutput(SideOutputs.QUARANTINE),
+                        aggregates.getSideOutput(SideOutputs.QUARANTINE),
+                        anomalies.getSideOutput(SideOutputs.QUARANTINE));
+        if (alertQuarantine.isPresent()) deadLetters = deadLetters.union(alertQuarantine.get());
+        deadLetters.sinkTo(ends.deadLetters()).name("dead-letters-sink").uid("dead-letters-sink");
+
+        valid.getSideOutput(SideOutputs.LEDGER)
+                .union(
+                        unique.getSideOutput(SideOutputs.LEDGER),
+                        measured.getSideOutput(SideOutputs.LEDGER),
+                        late.getSideOutput(SideOutputs.LEDGER))
+                .keyBy(LedgerCounts::rowKey, Types.STRING)
+                .process(new IngestLedger(LEDGER_RETENTION.toMillis()))
+                .name("count-ingest-ledger")
+                .uid("count-ingest-ledger")
+                .sinkTo(ends.ingestLedger())
+                .name("ingest-ledger-sink")
+                .uid("ingest-ledger-sink");
     }
 
     /** Per-series event-time windows; late events beyond the allowed lateness go to {@link #LATE_EVENTS}. */
     static SingleOutputStreamOperator<WindowAggregate> aggregate(
             DataStream<Event> events, AggregationSettings aggregation) {
-        WindowAssigner<Object, TimeWindow> windows = WindowAssigners.of(aggregation);
-        return events.process(
-                        new LatenessMeter(windows, aggregation.allowedLateness().toMillis()))
-                .name("measure-lateness")
-                .uid("measure-lateness")
-                .keyBy((Event e) -> e.seriesKey, Types.STRING)
-                .window(windows)
+        return events.keyBy((Event e) -> e.seriesKey, Types.STRING)
+                .window(WindowAssigners.of(aggregation))
                 .allowedLateness(aggregation.allowedLateness())
                 .sideOutputLateData(LATE_EVENTS)
                 .aggregate(
                         new SeriesAggregateFunction(aggregation.quantileRelativeAccuracy()),
                         new WindowResultFunction(aggregation.window() == AggregationSettings.WindowType.SESSION))
-                .name("aggregate-windows")
-                .uid("aggregate-windows");
+                .name(WindowResultFunction.STAGE)
+                .uid(WindowResultFunction.STAGE);
     }
 }

@@ -28,6 +28,8 @@ import java.util.Map;
 public final class EventParser implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final int MAX_ECHO = 80;
+    /** Parsing runs inside the Kafka source, so that per-partition watermarks see event time. */
+    public static final String STAGE = "read-events";
 
     private final ContractSettings contract;
     private transient ObjectMapper mapper;
@@ -54,22 +56,24 @@ public final class EventParser implements Serializable {
             String topic, int partition, long offset, long kafkaTimestamp, byte[] payload, long nowMillis) {
         try {
             Event event = toEvent(topic, payload, nowMillis);
-            return Ingested.valid(event.withLineage(topic, partition, offset));
+            return Ingested.valid(event.withLineage(topic, partition, offset, kafkaTimestamp));
         } catch (ContractViolation v) {
             byte[] raw = payload == null ? new byte[0] : payload;
             return Ingested.invalid(
                     new DeadLetter(topic, partition, offset, kafkaTimestamp, raw, v.code, v.getMessage()));
         } catch (RuntimeException unexpected) {
             // a parser bug must still not lose the record nor fail the job
-            byte[] raw = payload == null ? new byte[0] : payload;
-            return Ingested.invalid(new DeadLetter(
+            DeadLetter d = new DeadLetter(
                     topic,
                     partition,
                     offset,
                     kafkaTimestamp,
-                    raw,
-                    ErrorCode.MALFORMED_JSON,
-                    "unexpected error while parsing: " + SafeText.escape(String.valueOf(unexpected))));
+                    payload == null ? new byte[0] : payload,
+                    ErrorCode.PROCESSING_ERROR,
+                    "unexpected error while parsing: " + SafeText.escape(String.valueOf(unexpected.getMessage())));
+            d.stage = STAGE;
+            d.exceptionClass = unexpected.getClass().getName();
+            return Ingested.invalid(d);
         }
     }
 

@@ -2,6 +2,7 @@ package io.streamwatch.sink;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamwatch.model.SafeText;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -16,8 +17,10 @@ import java.util.TreeMap;
  * our values to PostgreSQL's: epoch milliseconds to timestamptz at UTC (never the JVM's zone),
  * doubles as they are (float8 holds NaN and ±Infinity), nulls typed, maps as jsonb.
  *
- * <p>PostgreSQL text cannot hold U+0000 (and jsonb rejects the escape for it), so a NUL character
- * in any string is stored as U+FFFD: a record carrying one must not stop the job.
+ * <p>Strings are bound exactly as they are. The event contract refuses what PostgreSQL's text
+ * cannot hold (NUL, unpaired surrogates); should such a string reach a sink anyway, the server
+ * refuses the row (SQLSTATE class 22) and {@link UpsertSink} dead-letters it, rather than a
+ * replacement character changing the key silently.
  */
 final class Params {
 
@@ -34,9 +37,25 @@ final class Params {
         if (value == null) {
             statement.setNull(next++, Types.VARCHAR);
         } else {
-            statement.setString(next++, withoutNul(value));
+            statement.setString(next++, storable(value));
         }
         return this;
+    }
+
+    /**
+     * The string itself, or a refusal with SQLSTATE 22021 (character not in repertoire): the server
+     * refuses NUL itself, but a lone surrogate the driver would silently send as '?'.
+     */
+    private static String storable(String value) throws SQLException {
+        int at = SafeText.firstUnstorable(value);
+        if (at < 0) return value;
+        throw new SQLException(
+                String.format(
+                        "text holds U+%04X at index %d, which PostgreSQL cannot store unchanged: %s",
+                        (int) value.charAt(at),
+                        at,
+                        SafeText.escape(value.length() > 80 ? value.substring(0, 80) + "…" : value)),
+                "22021");
     }
 
     Params int4(int value) throws SQLException {
@@ -44,8 +63,12 @@ final class Params {
         return this;
     }
 
-    Params int8(long value) throws SQLException {
-        statement.setLong(next++, value);
+    Params int8(Long value) throws SQLException {
+        if (value == null) {
+            statement.setNull(next++, Types.BIGINT);
+        } else {
+            statement.setLong(next++, value);
+        }
         return this;
     }
 
@@ -82,18 +105,16 @@ final class Params {
             statement.setNull(next++, Types.OTHER);
             return this;
         }
-        Map<String, String> clean = new TreeMap<>();
-        value.forEach((k, v) -> clean.put(withoutNul(k), v == null ? null : withoutNul(v)));
         try {
             // Types.OTHER lets the server type the parameter from the jsonb column
-            statement.setObject(next++, JSON.writeValueAsString(clean), Types.OTHER);
+            for (Map.Entry<String, String> e : value.entrySet()) {
+                storable(e.getKey());
+                if (e.getValue() != null) storable(e.getValue());
+            }
+            statement.setObject(next++, JSON.writeValueAsString(new TreeMap<>(value)), Types.OTHER);
         } catch (JsonProcessingException e) {
             throw new SQLException("cannot write attributes as JSON", e);
         }
         return this;
-    }
-
-    private static String withoutNul(String s) {
-        return s.replace('\u0000', '\uFFFD');
     }
 }

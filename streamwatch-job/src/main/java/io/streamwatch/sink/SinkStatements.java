@@ -4,6 +4,8 @@ import io.streamwatch.model.AnomalyEvent;
 import io.streamwatch.model.DeadLetter;
 import io.streamwatch.model.Event;
 import io.streamwatch.model.LateEvent;
+import io.streamwatch.model.LedgerCounts;
+import io.streamwatch.model.SafeText;
 import io.streamwatch.model.WindowAggregate;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -22,8 +24,17 @@ import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
  */
 final class SinkStatements {
 
-    /** One sink's statement: the table contract, the SQL and the binder of one element. */
-    record SinkStatement<T>(SinkTable table, String sql, JdbcStatementBuilder<T> binder) {}
+    /**
+     * One sink's statement: the table contract, the SQL, the binder of one element, the element's
+     * natural key, and whether a later element with the same key makes an earlier one in the same
+     * batch redundant (true where the row is replaced, false where rows merge).
+     */
+    record SinkStatement<T>(
+            SinkTable table,
+            String sql,
+            JdbcStatementBuilder<T> binder,
+            UpsertSink.SerializableFunction<T, String> key,
+            boolean latestWins) {}
 
     private SinkStatements() {}
 
@@ -58,7 +69,9 @@ final class SinkStatements {
                             .collect(Collectors.joining(", "))
                     + ", updated_at = EXCLUDED.updated_at"
                     + " WHERE window_aggregates.revision <= EXCLUDED.revision",
-            SinkStatements::bindWindowAggregate);
+            SinkStatements::bindWindowAggregate,
+            a -> a.seriesKey + '/' + a.windowStart + '/' + a.windowEnd,
+            true);
 
     private static final List<String> OPENING_COLUMNS =
             List.of("severity", "score", "observed", "expected_low", "expected_high", "message", "opened_window_end");
@@ -88,17 +101,30 @@ final class SinkStatements {
                     + ownedBy("OPEN", OPENING_COLUMNS) + ", "
                     + ownedBy("RESOLVED", RESOLVED_COLUMNS) + ", "
                     + "updated_at = EXCLUDED.updated_at",
-            SinkStatements::bindAnomaly);
+            SinkStatements::bindAnomaly,
+            e -> e.anomalyId() + '/' + e.kind,
+            false);
 
     private static final SinkTable DEAD_LETTERS_TABLE = new SinkTable(
             "dead_letters",
             List.of("topic", "partition", "kafka_offset"),
-            List.of("kafka_timestamp", "payload", "error_code", "message"),
+            List.of(
+                    "kafka_timestamp",
+                    "payload",
+                    "error_code",
+                    "message",
+                    "stage",
+                    "exception_class",
+                    "payload_format"),
             "received_at");
 
     /** A Kafka record is refused once; a replay of it keeps the first row. */
     static final SinkStatement<DeadLetter> DEAD_LETTERS = new SinkStatement<>(
-            DEAD_LETTERS_TABLE, DEAD_LETTERS_TABLE.insertOnConflict() + "DO NOTHING", SinkStatements::bindDeadLetter);
+            DEAD_LETTERS_TABLE,
+            DEAD_LETTERS_TABLE.insertOnConflict() + "DO NOTHING",
+            SinkStatements::bindDeadLetter,
+            d -> d.topic + '/' + d.partition + '/' + d.offset,
+            false);
 
     private static final SinkTable LATE_EVENTS_TABLE = new SinkTable(
             "late_events",
@@ -108,9 +134,46 @@ final class SinkStatements {
 
     /** Keyed by the event's Kafka coordinates: events without lineage cannot be stored. */
     static final SinkStatement<LateEvent> LATE_EVENTS = new SinkStatement<>(
-            LATE_EVENTS_TABLE, LATE_EVENTS_TABLE.insertOnConflict() + "DO NOTHING", SinkStatements::bindLateEvent);
+            LATE_EVENTS_TABLE,
+            LATE_EVENTS_TABLE.insertOnConflict() + "DO NOTHING",
+            SinkStatements::bindLateEvent,
+            l -> l.event.topic + '/' + l.event.partition + '/' + l.event.offset,
+            false);
 
-    static final List<SinkStatement<?>> ALL = List.of(WINDOW_AGGREGATES, ANOMALIES, DEAD_LETTERS, LATE_EVENTS);
+    private static final SinkTable INGEST_LEDGER_TABLE = new SinkTable(
+            "ingest_ledger",
+            List.of("topic", "partition", "arrival_minute"),
+            List.of(
+                    "records_read",
+                    "valid",
+                    "invalid",
+                    "quarantined",
+                    "duplicates",
+                    "late_accepted",
+                    "late_dropped",
+                    "first_offset",
+                    "last_offset"),
+            "updated_at");
+
+    /**
+     * Each row is the running total of its partition and minute, so the latest replaces the others.
+     * After a restore the totals start again from the checkpoint's and grow back to the same end; the
+     * guard keeps the row from going back meanwhile.
+     */
+    static final SinkStatement<LedgerCounts> INGEST_LEDGER = new SinkStatement<>(
+            INGEST_LEDGER_TABLE,
+            INGEST_LEDGER_TABLE.insertOnConflict() + "DO UPDATE SET "
+                    + INGEST_LEDGER_TABLE.values().stream()
+                            .map(c -> c + " = EXCLUDED." + c)
+                            .collect(Collectors.joining(", "))
+                    + ", updated_at = EXCLUDED.updated_at"
+                    + " WHERE ingest_ledger.records_read <= EXCLUDED.records_read",
+            SinkStatements::bindLedger,
+            LedgerCounts::rowKey,
+            true);
+
+    static final List<SinkStatement<?>> ALL =
+            List.of(WINDOW_AGGREGATES, ANOMALIES, DEAD_LETTERS, LATE_EVENTS, INGEST_LEDGER);
 
     static void bindWindowAggregate(PreparedStatement statement, WindowAggregate a) throws SQLException {
         new Params(statement)
@@ -164,7 +227,26 @@ final class SinkStatements {
                 // the model stores a tombstone's value as empty bytes
                 .bytes(d.payload == null ? new byte[0] : d.payload)
                 .text(d.errorCode == null ? null : d.errorCode.name())
-                .text(d.message);
+                .text(SafeText.escape(d.message))
+                .text(d.stage == null ? DeadLetter.CONTRACT_STAGE : d.stage)
+                .text(d.exceptionClass)
+                .text(d.payloadFormat == null ? DeadLetter.PayloadFormat.RAW.name() : d.payloadFormat.name());
+    }
+
+    static void bindLedger(PreparedStatement statement, LedgerCounts c) throws SQLException {
+        new Params(statement)
+                .text(c.topic)
+                .int4(c.partition)
+                .instant(c.arrivalMinute)
+                .int8(c.read)
+                .int8(c.valid)
+                .int8(c.invalid)
+                .int8(c.quarantined)
+                .int8(c.duplicates)
+                .int8(c.lateAccepted)
+                .int8(c.lateDropped)
+                .int8(c.read == 0 ? null : c.firstOffset)
+                .int8(c.read == 0 ? null : c.lastOffset);
     }
 
     static void bindLateEvent(PreparedStatement statement, LateEvent late) throws SQLException {

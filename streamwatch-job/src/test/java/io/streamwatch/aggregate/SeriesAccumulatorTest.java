@@ -44,6 +44,49 @@ class SeriesAccumulatorTest {
     }
 
     @Test
+    void everyValueTheContractAdmitsIsAggregatedWithFiniteResults() {
+        double limit = io.streamwatch.serde.ContractSettings.DEFAULT_MAX_ABS_VALUE;
+        double[] edges = {
+            Double.MIN_VALUE,
+            -Double.MIN_VALUE,
+            Double.MIN_NORMAL,
+            -0.0,
+            0.0,
+            limit,
+            -limit,
+            Math.nextDown(limit),
+            1e-300
+        };
+        Random random = new Random(11);
+        for (int run = 0; run < 200; run++) {
+            int n = 1 + random.nextInt(2_000);
+            double[] values = new double[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = random.nextInt(4) == 0
+                        ? edges[random.nextInt(edges.length)]
+                        : (random.nextBoolean() ? 1 : -1) * Math.pow(10, random.nextDouble() * 200 - 100);
+            }
+            // the worst case for the sum: every value at the limit, of one sign
+            if (run == 0) Arrays.fill(values, limit);
+            WindowAggregate w = WindowResultFunction.toAggregate("s", new TimeWindow(0, 60_000), of(values), 1);
+
+            double[] sorted = values.clone();
+            Arrays.sort(sorted);
+            assertThat(w.count).isEqualTo(n);
+            assertThat(Double.compare(w.min, Arrays.stream(values).reduce(Double.POSITIVE_INFINITY, Math::min)))
+                    .isZero();
+            assertThat(Double.compare(w.max, Arrays.stream(values).reduce(Double.NEGATIVE_INFINITY, Math::max)))
+                    .isZero();
+            for (double statistic : new double[] {w.sum, w.mean, w.stddev, w.p50, w.p95, w.p99}) {
+                assertThat(Double.isFinite(statistic)).as("run %d: %s", run, w).isTrue();
+            }
+            double low = sorted[0] - Math.abs(sorted[0]) * 0.02 - Double.MIN_NORMAL;
+            double high = sorted[n - 1] + Math.abs(sorted[n - 1]) * 0.02 + Double.MIN_NORMAL;
+            assertThat(w.p50).isBetween(low, high);
+        }
+    }
+
+    @Test
     void stddevStaysAccurateForLargeOffsets() {
         // the naive sum-of-squares formula loses every digit here; Welford's does not
         SeriesAccumulator a = of(1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.metrics.SimpleCounter;
 import org.junit.jupiter.api.Test;
 
 class SteppedWatermarksTest {
@@ -22,7 +23,8 @@ class SteppedWatermarksTest {
         @Override
         public void markActive() {}
     };
-    private final SteppedWatermarks<Object> generator = new SteppedWatermarks<>(5_000, 1_000);
+    private final SteppedWatermarks<Object> generator =
+            new SteppedWatermarks<>(5_000, 1_000, 0, 1, new SimpleCounter());
 
     @Test
     void advancesOnEventsInStepsOfEventTime() {
@@ -58,7 +60,7 @@ class SteppedWatermarksTest {
     @Test
     void theSameDataGivesTheSameWatermarksWhateverTheReadSpeed() {
         // read fast (no periodic emission in between) and read slowly (periodic after each event)
-        SteppedWatermarks<Object> slow = new SteppedWatermarks<>(5_000, 1_000);
+        SteppedWatermarks<Object> slow = new SteppedWatermarks<>(5_000, 1_000, 0, 1, new SimpleCounter());
         List<Long> slowEmitted = new ArrayList<>();
         WatermarkOutput slowOutput = new WatermarkOutput() {
             @Override
@@ -81,5 +83,48 @@ class SteppedWatermarksTest {
         assertThat(slowEmitted).containsAll(emitted);
         assertThat(emitted.get(emitted.size() - 1))
                 .isGreaterThanOrEqualTo(slowEmitted.get(slowEmitted.size() - 1) - 1_000);
+    }
+
+    private static final long HOUR = 3_600_000L;
+
+    @Test
+    void oneEventFarAheadOfAReplayDoesNotDragTheWatermark() {
+        SimpleCounter ignored = new SimpleCounter();
+        SteppedWatermarks<Object> guarded = new SteppedWatermarks<>(5_000, 1_000, HOUR, 3, ignored);
+        long t = 10 * HOUR;
+        guarded.onEvent("replayed", t, output);
+        guarded.onEvent("live, stamped hours ahead", t + 5 * HOUR, output);
+        guarded.onEvent("replayed", t + 2_000, output);
+        guarded.onEvent("live again", t + 5 * HOUR + 1, output);
+        guarded.onEvent("replayed", t + 4_000, output);
+        guarded.onPeriodicEmit(output);
+
+        assertThat(emitted).allSatisfy(w -> assertThat(w).isLessThan(t));
+        assertThat(emitted).last().isEqualTo(t + 4_000 - 5_001);
+        assertThat(ignored.getCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aRealJumpAfterAnOutageMovesItOnceConfirmed() {
+        SteppedWatermarks<Object> guarded = new SteppedWatermarks<>(5_000, 1_000, HOUR, 3, new SimpleCounter());
+        long t = 10 * HOUR;
+        guarded.onEvent("before the outage", t, output);
+        long back = t + 3 * HOUR;
+        guarded.onEvent("after", back + 1_000, output);
+        guarded.onEvent("after", back, output);
+        assertThat(emitted).containsExactly(t - 5_001);
+        guarded.onEvent("after", back + 2_000, output);
+        // the third in a row confirms: the watermark stands at the run's earliest event
+        assertThat(emitted).containsExactly(t - 5_001, back - 5_001);
+        guarded.onEvent("after", back + 3_000, output);
+        assertThat(emitted).last().isEqualTo(back + 3_000 - 5_001);
+    }
+
+    @Test
+    void withoutAGuardAJumpMovesItAtOnce() {
+        long t = 10 * HOUR;
+        generator.onEvent("e", t, output);
+        generator.onEvent("e", t + 5 * HOUR, output);
+        assertThat(emitted).containsExactly(t - 5_001, t + 5 * HOUR - 5_001);
     }
 }

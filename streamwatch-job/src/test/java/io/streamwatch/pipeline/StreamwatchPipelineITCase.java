@@ -18,6 +18,7 @@ import io.streamwatch.model.WindowAggregate;
 import io.streamwatch.testkit.CollectingSink;
 import io.streamwatch.testkit.FlinkCluster;
 import io.streamwatch.testkit.InMemorySource;
+import io.streamwatch.testkit.JobRestarts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -74,8 +76,14 @@ class StreamwatchPipelineITCase {
                 env,
                 InMemorySource.of(TypeInformation.of(Ingested.class), input),
                 config,
-                new PipelineEnds(aggregates, anomalies, deadLetters, lateEvents, AlertEnds.discarding()));
-        env.execute("pipeline-itcase");
+                new PipelineEnds(
+                        aggregates,
+                        anomalies,
+                        deadLetters,
+                        lateEvents,
+                        new DiscardingSink<>(),
+                        AlertEnds.discarding()));
+        JobRestarts.assertNone(FLINK, env.execute("pipeline-itcase").getJobID());
 
         assertThat(aggregates.values()).hasSize(30);
         Map<String, WindowAggregate> byKey = new HashMap<>();

@@ -2,12 +2,13 @@ package io.streamwatch.sink;
 
 import static io.streamwatch.sink.SinkFixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamwatch.model.AnomalyEvent;
 import io.streamwatch.model.WindowAggregate;
 import io.streamwatch.sink.SinkStatements.SinkStatement;
 import java.lang.reflect.Proxy;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -74,10 +75,17 @@ class SinkStatementsTest {
     }
 
     @Test
-    void replacesNulCharactersThatPostgresTextCannotHold() {
-        AnomalyEvent e = SinkFixtures.opened("a\u0000b", T0);
-
-        assertThat(bind(SinkStatements.ANOMALIES, e).get(0)).isEqualTo("a\uFFFDb");
+    void refusesTextPostgresCannotStoreUnchangedAsAContentError() {
+        for (String key : List.of("a\u0000b", "lone \uD800 surrogate", "\uDC00")) {
+            assertThatThrownBy(() -> bind(SinkStatements.ANOMALIES, SinkFixtures.opened(key, T0)))
+                    .as(key)
+                    .hasCauseInstanceOf(SQLException.class)
+                    .cause()
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("22021"));
+        }
+        assertThat(bind(SinkStatements.ANOMALIES, SinkFixtures.opened("tab\tand \uD83D\uDE00", T0))
+                        .get(0))
+                .isEqualTo("tab\tand \uD83D\uDE00");
     }
 
     @Test
@@ -88,7 +96,8 @@ class SinkStatementsTest {
                 StreamwatchSinks.windowAggregates(settings),
                 StreamwatchSinks.anomalies(settings),
                 StreamwatchSinks.deadLetters(settings),
-                StreamwatchSinks.lateEvents(settings))) {
+                StreamwatchSinks.lateEvents(settings),
+                StreamwatchSinks.ingestLedger(settings))) {
             assertThat(InstantiationUtil.clone((java.io.Serializable) sink)).isNotNull();
         }
     }

@@ -7,8 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamwatch.model.AnomalyEvent;
 import io.streamwatch.model.DeadLetter;
 import io.streamwatch.model.LateEvent;
+import io.streamwatch.model.LedgerCounts;
 import io.streamwatch.model.WindowAggregate;
 import io.streamwatch.testkit.FlinkCluster;
+import io.streamwatch.testkit.JobRestarts;
 import io.streamwatch.testkit.PostgresExtension;
 import io.streamwatch.testkit.TestDatabase;
 import java.util.ArrayList;
@@ -64,6 +66,46 @@ class StreamwatchSinksITCase {
         assertThat(tables()).isEqualTo(first);
     }
 
+    @Test
+    void aRowThePostgresRefusesGoesToTheDeadLettersAndTheRestOfItsBatchIsWritten() throws Exception {
+        List<WindowAggregate> aggregates = new ArrayList<>();
+        for (int i = 0; i < WINDOWS; i++) aggregates.add(SinkFixtures.aggregate("series-" + i, T0, 1));
+        aggregates.add(SinkFixtures.aggregate("nul\u0000key", T0, 1));
+        aggregates.add(SinkFixtures.aggregate("lone \uD800 surrogate", T0, 1));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.fromData(aggregates)
+                .sinkTo(StreamwatchSinks.windowAggregates(settings))
+                .name("window aggregates");
+        // refused by the server itself: the ledger's balance constraint (SQLSTATE 23514)
+        LedgerCounts balanced = LedgerCounts.at("events", 0, T0).readAt(0).valid();
+        LedgerCounts unbalanced = LedgerCounts.at("events", 1, T0).readAt(0);
+        env.fromData(balanced, unbalanced)
+                .sinkTo(StreamwatchSinks.ingestLedger(settings))
+                .name("ledger");
+
+        JobRestarts.assertNone(FLINK, env.execute("refused-rows").getJobID());
+
+        assertThat(db.query("SELECT partition FROM ingest_ledger")).containsExactly(Map.of("partition", 0));
+        assertThat(db.query("SELECT error_code, message FROM dead_letters WHERE topic = 'ingest_ledger'"))
+                .singleElement()
+                .satisfies(row -> assertThat((String) row.get("message")).startsWith("SQLSTATE 23514"));
+
+        assertThat(db.query("SELECT count(*) AS n FROM window_aggregates"))
+                .containsExactly(Map.of("n", (long) WINDOWS));
+        List<Map<String, Object>> refused = db.query("SELECT topic, partition, error_code, stage, payload_format,"
+                + " message FROM dead_letters WHERE topic = 'window_aggregates'");
+        assertThat(refused)
+                .hasSize(2)
+                .allSatisfy(row -> assertThat(row)
+                        .containsEntry("topic", "window_aggregates")
+                        .containsEntry("partition", -1)
+                        .containsEntry("error_code", "ROW_REFUSED")
+                        .containsEntry("stage", "window_aggregates-sink")
+                        .containsEntry("payload_format", "JSON"));
+        assertThat(refused).extracting(row -> (String) row.get("message")).allMatch(m -> m.startsWith("SQLSTATE 22"));
+    }
+
     /**
      * Every window's three revisions and every anomaly's two events are spread round-robin over
      * two sink subtasks, so they reach the database in no particular order; the end state must
@@ -102,7 +144,7 @@ class StreamwatchSinksITCase {
                 .rebalance()
                 .sinkTo(StreamwatchSinks.lateEvents(settings))
                 .name("late events");
-        env.execute("sinks");
+        JobRestarts.assertNone(FLINK, env.execute("sinks").getJobID());
     }
 
     private Map<String, List<Map<String, Object>>> tables() {

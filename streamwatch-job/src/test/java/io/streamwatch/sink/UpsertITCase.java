@@ -9,6 +9,7 @@ import static io.streamwatch.sink.SinkFixtures.opened;
 import static io.streamwatch.sink.SinkFixtures.resolved;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamwatch.model.AnomalyEvent;
@@ -20,6 +21,7 @@ import io.streamwatch.testkit.PostgresExtension;
 import io.streamwatch.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -154,19 +156,15 @@ class UpsertITCase {
     }
 
     @Test
-    void stringsPostgresCannotHoldAreStoredReplacedInsteadOfFailingTheBatch() {
-        AnomalyEvent anomaly = opened("nul\u0000key", T0);
-        anomaly.message = "lone \uD800 surrogate";
-        LateEvent late = lateEvent("t", 0, 1);
-        late.event.attributes = Map.of("k\u0000", "v\u0000");
-
-        write(SinkStatements.ANOMALIES, List.of(anomaly));
-        write(SinkStatements.LATE_EVENTS, List.of(late));
-
-        assertThat(db.query("SELECT series_key, message FROM anomalies"))
-                .containsExactly(Map.of("series_key", "nul\uFFFDkey", "message", "lone ? surrogate"));
-        assertThat(db.query("SELECT attributes->>'k\uFFFD' AS v FROM late_events"))
-                .containsExactly(Map.of("v", "v\uFFFD"));
+    void theServerRefusesNulRatherThanStoringSomethingElse() throws Exception {
+        try (Connection c = db.connect();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO dead_letters (topic, partition, kafka_offset,"
+                        + " payload, error_code) VALUES (?, 0, 0, ''::bytea, 'X')")) {
+            ps.setString(1, "nul\u0000topic");
+            assertThatThrownBy(ps::executeUpdate)
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).startsWith("22"));
+        }
     }
 
     @Test

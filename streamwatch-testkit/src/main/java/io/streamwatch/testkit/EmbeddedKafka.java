@@ -3,6 +3,8 @@ package io.streamwatch.testkit;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
+import kafka.server.BrokerServer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -60,6 +62,20 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw e;
         }
         return new EmbeddedKafka(cluster);
+    }
+
+    /**
+     * Stops the broker (its controller stays up), waits, and starts it again on the same port with
+     * the same logs: a broker restart as clients see it.
+     */
+    public void restartBroker(Duration downtime) throws Exception {
+        for (BrokerServer broker : cluster.brokers().values()) {
+            broker.shutdown();
+            broker.awaitShutdown();
+        }
+        Thread.sleep(downtime.toMillis());
+        for (BrokerServer broker : cluster.brokers().values()) broker.startup();
+        cluster.waitForReadyBrokers();
     }
 
     public String bootstrapServers() {

@@ -23,24 +23,42 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public static final String USER = "postgres";
 
     private final EmbeddedPostgres server;
+    /** Where a server started by {@link #startIn} keeps its cluster; null for a temporary one. */
+    private final Path dataDir;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres server) {
+    private EmbeddedPostgresServer(EmbeddedPostgres server, Path dataDir) {
         this.server = server;
+        this.dataDir = dataDir;
     }
 
     /** A server in a temporary folder, deleted when it stops. */
     public static EmbeddedPostgresServer startTemporary() throws IOException {
-        return new EmbeddedPostgresServer(EmbeddedPostgres.builder().start());
+        return new EmbeddedPostgresServer(EmbeddedPostgres.builder().start(), null);
     }
 
     /** A server whose cluster lives on in {@code dataDir}: initdb runs only when the folder is empty. */
     public static EmbeddedPostgresServer startIn(Path dataDir) throws IOException {
+        return startIn(dataDir, freePort());
+    }
+
+    private static EmbeddedPostgresServer startIn(Path dataDir, int port) throws IOException {
         Files.createDirectories(dataDir);
-        return new EmbeddedPostgresServer(EmbeddedPostgres.builder()
-                .setDataDirectory(dataDir)
-                .setCleanDataDirectory(false)
-                .setPort(freePort())
-                .start());
+        return new EmbeddedPostgresServer(
+                EmbeddedPostgres.builder()
+                        .setDataDirectory(dataDir)
+                        .setCleanDataDirectory(false)
+                        .setPort(port)
+                        .start(),
+                dataDir);
+    }
+
+    /**
+     * After {@link #close()}: the same cluster started again on the same port, so that clients see
+     * an outage end. Only for a server from {@link #startIn}; use the returned server from then on.
+     */
+    public EmbeddedPostgresServer startAgain() throws IOException {
+        if (dataDir == null) throw new IllegalStateException("a temporary server lost its data when it stopped");
+        return startIn(dataDir, server.getPort());
     }
 
     private static int freePort() throws IOException {

@@ -70,6 +70,14 @@ public final class KafkaExtension implements BeforeAllCallback {
                 .offset();
     }
 
+    /** Sends the records and waits until the broker acknowledged them all; returns their offsets, in order. */
+    public List<Long> produceAll(List<ProducerRecord<byte[], byte[]>> records) {
+        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent =
+                records.stream().map(broker.producer::send).toList();
+        broker.producer.flush();
+        return sent.stream().map(f -> await(f).offset()).toList();
+    }
+
     /** Reads a topic from the beginning until {@code count} records arrived or the timeout passed. */
     public List<ConsumerRecord<byte[], byte[]>> consume(String topic, int count, Duration timeout) {
         Map<String, Object> config = Map.of(
