@@ -31,7 +31,13 @@ class SchemaManagerITCase {
         assertThat(db.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
                         + " AND tablename <> 'flyway_schema_history' ORDER BY tablename"))
                 .extracting(row -> row.get("tablename"))
-                .containsExactly("alert_deliveries", "anomalies", "dead_letters", "late_events", "window_aggregates");
+                .containsExactly(
+                        "alert_deliveries",
+                        "anomalies",
+                        "dead_letters",
+                        "ingest_ledger",
+                        "late_events",
+                        "window_aggregates");
     }
 
     @Test
@@ -52,6 +58,7 @@ class SchemaManagerITCase {
                         + "  - table anomalies is missing\n"
                         + "  - table dead_letters is missing\n"
                         + "  - table late_events is missing\n"
+                        + "  - table ingest_ledger is missing\n"
                         + "Run the job with sink.jdbc.migrate=true, or apply the Flyway migrations in"
                         + " src/main/resources/db/migration (db/migration in the job jar).");
     }
