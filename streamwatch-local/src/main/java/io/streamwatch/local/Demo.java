@@ -133,6 +133,7 @@ final class Demo implements Callable<Integer> {
                         generator,
                         produced,
                         flink.metrics(),
+                        flink.health(),
                         jdbcUrl,
                         new Summary.Where(
                                 flink.webUi().toString(),
@@ -214,6 +215,7 @@ final class Demo implements Callable<Integer> {
             Generator generator,
             long produced,
             LocalMetrics.Board m,
+            JobHealth job,
             String jdbcUrl,
             Summary.Where where)
             throws SQLException {
@@ -248,7 +250,8 @@ final class Demo implements Callable<Integer> {
                     detections.size(),
                     anomaliesOpen,
                     Scoring.score(generator.injections(), detections, generator.clock(), generator.windowMillis()),
-                    where);
+                    where,
+                    job);
         }
     }
 
