@@ -39,6 +39,7 @@ public final class LocalFlink implements AutoCloseable {
     static final Duration DRAIN_PATIENCE = Duration.ofSeconds(30);
 
     private static final Duration DRAIN_RETRY = Duration.ofSeconds(1);
+    private static final Duration TASK_MANAGER_REGISTRATION = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(LocalFlink.class);
 
     private final MiniCluster cluster;
@@ -161,6 +162,7 @@ public final class LocalFlink implements AutoCloseable {
      * and exceptions show); logged whenever they change. After the job ended, how it ended.
      */
     public JobHealth health() {
+        replaceLostTaskManager();
         AccessExecutionGraph graph = answer(cluster.getExecutionGraph(job));
         ErrorInfo failure = graph.getFailureInfo();
         JobHealth health = new JobHealth(
@@ -176,6 +178,37 @@ public final class LocalFlink implements AutoCloseable {
             lastLogged = health;
         }
         return health;
+    }
+
+    /**
+     * An exception while a task cleans up after its failure (a JDBC writer whose close() throws the
+     * failed flush again) is fatal to the TaskManager: Flink stops it, and the job's failure reads
+     * "The TaskExecutor is shutting down". On a cluster a supervisor starts a new one; here nothing
+     * would, and the job would wait for slots, RUNNING and reading nothing. So this starts one.
+     */
+    private void replaceLostTaskManager() {
+        if (answer(cluster.requestClusterOverview()).getNumTaskManagersConnected() > 0) return;
+        LOG.warn("The TaskManager stopped (the log says why above: 'TaskManager #... failed'); starting a new one");
+        try {
+            cluster.startTaskManager();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start a new TaskManager: " + JobHealth.rootCause(e), e);
+        }
+        // until it has registered, it is not counted: wait, so that the next call does not start another
+        long deadline = System.nanoTime() + TASK_MANAGER_REGISTRATION.toNanos();
+        while (answer(cluster.requestClusterOverview()).getNumTaskManagersConnected() == 0
+                && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(100));
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the local Flink cluster", e);
+        }
     }
 
     private static <T> T answer(CompletableFuture<T> request) {

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -109,6 +110,27 @@ class JobHealthITCase {
         }
     }
 
+    @Test
+    void aTaskManagerLostToAFatalErrorIsReplacedAndTheJobRunsAgain() throws Exception {
+        try (LocalFlink flink = LocalFlink.start(0)) {
+            SharedReference<AtomicInteger> failed = shared.add(new AtomicInteger());
+            flink.submit(job(new FailingTwiceOnce(failed), Integer.MAX_VALUE));
+
+            Await.until(
+                    "the job to run again on a new TaskManager",
+                    TIMEOUT,
+                    () -> flink.health().restarts() > 0
+                            && flink.health().state() == JobStatus.RUNNING
+                            && flink.metrics().count("numRecordsOut", "failing") > 0,
+                    () -> flink.health().line());
+            assertThat(failed.get()).hasValue(1);
+            // Flink never heard of the task's own failure: the TaskManager went down before it could tell
+            assertThat(flink.health())
+                    .isEqualTo(new JobHealth(
+                            JobStatus.RUNNING, 1, "FlinkExpectedException: The TaskExecutor is shutting down."));
+        }
+    }
+
     private static JobHealth see(
             LocalFlink flink, Status status, AtomicReference<JobHealth> health, List<String> seen) {
         health.set(flink.health());
@@ -119,6 +141,10 @@ class JobHealthITCase {
 
     /** Numbers through a mapper whose open() fails {@code failures} times, with {@code restarts} allowed. */
     private StreamGraph failingJob(int failures, int restarts) {
+        return job(new FailingOpen(shared.add(new AtomicInteger()), failures), restarts);
+    }
+
+    private static StreamGraph job(MapFunction<Long, Long> failing, int restarts) {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restarts);
@@ -131,12 +157,36 @@ class JobHealthITCase {
                                 i -> i, Long.MAX_VALUE, RateLimiterStrategy.perSecond(50), Types.LONG),
                         WatermarkStrategy.noWatermarks(),
                         "numbers")
-                .map(new FailingOpen(shared.add(new AtomicInteger()), failures))
+                .map(failing)
                 .name("failing")
                 // one subtask: one failure per attempt, so the restarts are exactly the failures
                 .setParallelism(1)
                 .sinkTo(new DiscardingSink<>());
         return env.getStreamGraph();
+    }
+
+    /** Fails once on a record, and again when closed after that, as the JDBC writer does. */
+    private static final class FailingTwiceOnce extends RichMapFunction<Long, Long> {
+        private final SharedReference<AtomicInteger> failed;
+        private boolean failedHere;
+
+        FailingTwiceOnce(SharedReference<AtomicInteger> failed) {
+            this.failed = failed;
+        }
+
+        @Override
+        public Long map(Long value) {
+            if (failed.get().compareAndSet(0, 1)) {
+                failedHere = true;
+                throw new IllegalStateException("injected failure on record " + value);
+            }
+            return value;
+        }
+
+        @Override
+        public void close() {
+            if (failedHere) throw new IllegalStateException("closing after the injected failure");
+        }
     }
 
     /** Fails in open(), before the task runs, so that no savepoint can be taken while it fails. */
