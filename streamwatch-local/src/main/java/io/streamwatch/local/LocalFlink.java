@@ -159,7 +159,8 @@ public final class LocalFlink implements AutoCloseable {
 
     /**
      * The job's state, restarts and the root cause of its last failure (what the web UI's overview
-     * and exceptions show); logged whenever they change. After the job ended, how it ended.
+     * and exceptions show); logged whenever they change. After the job ended, how it ended. A
+     * TaskManager lost to a fatal error is replaced first ({@link #replaceLostTaskManager}).
      */
     public JobHealth health() {
         replaceLostTaskManager();
@@ -188,7 +189,8 @@ public final class LocalFlink implements AutoCloseable {
      */
     private void replaceLostTaskManager() {
         if (answer(cluster.requestClusterOverview()).getNumTaskManagersConnected() > 0) return;
-        LOG.warn("The TaskManager stopped (the log says why above: 'TaskManager #... failed'); starting a new one");
+        LOG.warn("The TaskManager stopped after a fatal error (logged above as 'TaskManager #N failed');"
+                + " starting a new one");
         try {
             cluster.startTaskManager();
         } catch (Exception e) {
