@@ -8,7 +8,7 @@ import org.apache.flink.util.SerializedThrowable;
  * reports it, how often it restarted, and the root cause of its last failure, e.g. {@code job
  * RESTARTING (restarts 3; last failure: IllegalArgumentException: no value)}.
  *
- * @param state the job's state, or RESTARTING while it runs but some of its tasks are being restarted
+ * @param state the job's state as Flink reports it
  * @param restarts Flink's {@code numRestarts} of the job
  * @param lastFailure the root cause of the last failure as {@link #rootCause} gives it; null if it never failed
  */
