@@ -111,7 +111,12 @@ final class Demo implements Callable<Integer> {
                 AnomalyFeed alerts = new AnomalyFeed(jdbcUrl, EmbeddedPostgresServer.USER, console);
                 Status status = new Status(flink.metrics(), generator, clock.wallStart());
                 TrafficLoop.run(generator, out, clock, traffic.duration, stop, () -> {
-                    console.status(status.line());
+                    JobHealth health = flink.health();
+                    console.status(status.line(health));
+                    if (health.state().isGloballyTerminalState()) {
+                        console.endStatus();
+                        throw new JobTroubleException("the job ended before the demo", health);
+                    }
                     alerts.poll();
                 });
                 console.endStatus();
@@ -119,7 +124,7 @@ final class Demo implements Callable<Integer> {
                 long produced = out.endOffsets();
                 console.println("Generator stopped; waiting for the job to read all " + produced
                         + " records, then draining it ...");
-                awaitRead(flink.metrics(), produced);
+                awaitRead(flink, produced);
                 flink.drain(data.savepoints());
                 alerts.poll();
                 Summary summary = summarize(
@@ -128,6 +133,7 @@ final class Demo implements Callable<Integer> {
                         generator,
                         produced,
                         flink.metrics(),
+                        flink.health(),
                         jdbcUrl,
                         new Summary.Where(
                                 flink.webUi().toString(),
@@ -186,12 +192,18 @@ final class Demo implements Callable<Integer> {
     }
 
     /** Waits until the job has read every record in the topic: only then can a drain close the count. */
-    private static void awaitRead(LocalMetrics.Board metrics, long produced) throws InterruptedException {
+    private static void awaitRead(LocalFlink flink, long produced) throws InterruptedException {
         long deadline = System.nanoTime() + READ_ALL_TIMEOUT.toNanos();
-        while (metrics.count("recordsIn") < produced) {
+        while (flink.metrics().count("recordsIn") < produced) {
+            JobHealth health = flink.health();
+            if (health.state().isGloballyTerminalState()) {
+                throw new JobTroubleException("the job ended before it read all records", health);
+            }
             if (System.nanoTime() > deadline) {
-                throw new LauncherException("the job read " + metrics.count("recordsIn") + " of " + produced
-                        + " records in " + READ_ALL_TIMEOUT.toMinutes() + " min; see the log file");
+                throw new JobTroubleException(
+                        "the job read " + flink.metrics().count("recordsIn") + " of " + produced + " records in "
+                                + READ_ALL_TIMEOUT.toMinutes() + " min",
+                        health);
             }
             Thread.sleep(200);
         }
@@ -203,6 +215,7 @@ final class Demo implements Callable<Integer> {
             Generator generator,
             long produced,
             LocalMetrics.Board m,
+            JobHealth job,
             String jdbcUrl,
             Summary.Where where)
             throws SQLException {
@@ -237,7 +250,8 @@ final class Demo implements Callable<Integer> {
                     detections.size(),
                     anomaliesOpen,
                     Scoring.score(generator.injections(), detections, generator.clock(), generator.windowMillis()),
-                    where);
+                    where,
+                    job);
         }
     }
 

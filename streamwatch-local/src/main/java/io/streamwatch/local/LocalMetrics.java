@@ -6,6 +6,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -14,6 +15,7 @@ import org.apache.flink.metrics.MetricConfig;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.reporter.MetricReporter;
 import org.apache.flink.metrics.reporter.MetricReporterFactory;
+import org.apache.flink.runtime.metrics.MetricNames;
 
 /**
  * The local cluster's metrics, read in the same JVM: live for the status line, and final once the
@@ -67,6 +69,10 @@ public final class LocalMetrics implements MetricReporter {
     public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
         // counters stay: a finished task's counter holds its final count, which the summary needs
         if (metric instanceof Gauge<?> gauge) {
+            // the job's restart count is wanted after the job has ended too, by the summary
+            if (name.equals(MetricNames.NUM_RESTARTS) && gauge.getValue() instanceof Number restarts) {
+                board.restartsAtEnd.set(restarts.longValue());
+            }
             List<Gauge<?>> list = board.gauges.get(name);
             if (list != null) list.remove(gauge);
         }
@@ -78,6 +84,7 @@ public final class LocalMetrics implements MetricReporter {
     public static final class Board {
         private final Map<Key, List<Counter>> counters = new ConcurrentHashMap<>();
         private final Map<String, List<Gauge<?>>> gauges = new ConcurrentHashMap<>();
+        private final AtomicLong restartsAtEnd = new AtomicLong();
 
         /** The sum of a counter over all operators and subtasks (use for names only one operator registers). */
         public long count(String name) {
@@ -103,6 +110,11 @@ public final class LocalMetrics implements MetricReporter {
                     .mapToLong(v -> ((Number) v).longValue())
                     .max()
                     .orElse(fallback);
+        }
+
+        /** How often the job restarted (Flink's {@code numRestarts}); once it has ended, the count it ended with. */
+        public long restarts() {
+            return maxGauge(MetricNames.NUM_RESTARTS, restartsAtEnd.get());
         }
     }
 

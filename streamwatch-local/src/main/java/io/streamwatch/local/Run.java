@@ -61,8 +61,12 @@ final class Run implements Callable<Integer> {
             console.println("Flink web UI: " + flink.webUi() + "  (job running; Ctrl-C stops it)");
             Status status = new Status(flink.metrics(), null, System.currentTimeMillis());
             while (!stop.await(Duration.ofSeconds(1))) {
-                if (flink.status().isGloballyTerminalState()) break;
-                console.status(status.line());
+                JobHealth health = flink.health();
+                console.status(status.line(health));
+                if (health.state().isGloballyTerminalState()) {
+                    console.endStatus();
+                    throw new JobTroubleException("the job ended", health);
+                }
             }
             console.endStatus();
             flink.cancel();
@@ -75,6 +79,7 @@ final class Run implements Callable<Integer> {
                     flink.metrics().count("lateBeyondLateness"),
                     flink.metrics().count("windowsEmitted"),
                     flink.metrics().count("anomaliesOpened")));
+            console.println("Job: " + flink.health().details());
         }
     }
 

@@ -2,7 +2,10 @@ package io.streamwatch.local;
 
 import java.util.Locale;
 
-/** The live status line, from the job's metrics: input rate, watermark lag, windows, anomalies, dead letters. */
+/**
+ * The live status line, from the job's metrics: input rate, watermark lag, windows, anomalies, dead
+ * letters; and how the job is, with its restarts and the root cause of its last failure if it had any.
+ */
 final class Status {
     private final LocalMetrics.Board metrics;
     private final Generator generator;
@@ -18,7 +21,7 @@ final class Status {
         this.lastAt = wallStart;
     }
 
-    String line() {
+    String line(JobHealth job) {
         long now = System.currentTimeMillis();
         long in = metrics.count("recordsIn");
         double rate = now > lastAt ? (in - lastIn) * 1000.0 / (now - lastAt) : 0;
@@ -37,13 +40,14 @@ final class Status {
         long elapsed = (now - wallStart) / 1000;
         return String.format(
                 Locale.ROOT,
-                "%d:%02d  in %,.0f ev/s  watermark lag %s  windows %,d  anomalies open %,d  dead letters %,d",
+                "%d:%02d  in %,.0f ev/s  watermark lag %s  windows %,d  anomalies open %,d  dead letters %,d  %s",
                 elapsed / 60,
                 elapsed % 60,
                 rate,
                 lag,
                 metrics.count("windowsEmitted"),
                 metrics.count("anomaliesOpened") - metrics.count("anomaliesResolved"),
-                metrics.count("recordsInvalid"));
+                metrics.count("recordsInvalid"),
+                job.line());
     }
 }

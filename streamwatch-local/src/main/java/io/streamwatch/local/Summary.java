@@ -25,7 +25,8 @@ public record Summary(
         long anomalyRows,
         long anomaliesOpen,
         Scoring.Result scoring,
-        Where where) {
+        Where where,
+        JobHealth job) {
 
     /** Where a user looks next. */
     public record Where(
@@ -62,6 +63,7 @@ public record Summary(
     public String render() {
         StringBuilder s = new StringBuilder();
         line(s, "Streamwatch demo %s: ran %ds", runId, ran.toSeconds());
+        restartNote(s);
         line(s, "");
         line(s, "Counts (all measured; 'ok' = holds exactly)");
         line(s, "  produced        %,10d  records in Kafka (end offsets of %s)", produced, where.topic());
@@ -150,6 +152,15 @@ public record Summary(
                         ? "Reconciliation: every count adds up."
                         : "Reconciliation: MISMATCH, see the lines marked above.");
         return s.toString();
+    }
+
+    /** Restarts explain counts that do not add up: the job's counters count again what it read again. */
+    private void restartNote(StringBuilder s) {
+        line(s, "Job: %s", job.details());
+        if (job.restarts() > 0) {
+            line(s, "  (after a restart the job reads again from its last checkpoint: its counters count those");
+            line(s, "   records again, the tables hold them once)");
+        }
     }
 
     private static String check(boolean holds) {

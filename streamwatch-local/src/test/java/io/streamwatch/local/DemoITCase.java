@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo as a user runs it, for 60 s, in this JVM: embedded Kafka and PostgreSQL, the job in a local
- * Flink cluster, the generator. The summary must reconcile exactly and find every injected anomaly
- * of the easy kinds; the web UI must answer while the job runs.
+ * Flink cluster, the generator. The job must not restart, the summary must reconcile exactly and find
+ * every injected anomaly of the easy kinds; the web UI must answer while the job runs.
  */
 class DemoITCase {
     private static final Pattern WEB_UI = Pattern.compile("Flink web UI: (http://localhost:\\d+)");
@@ -41,6 +41,9 @@ class DemoITCase {
                 .run(console, new StopSignal());
 
         String text = summary.render();
+        // no failure was injected: a restart would be a bug, and its replays would spoil the counts
+        assertThat(summary.job().restarts()).as(text).isZero();
+        assertThat(summary.job().lastFailure()).as(text).isNull();
         assertThat(summary.reconciles()).as(text).isTrue();
         assertThat(summary.produced()).as(text).isGreaterThan(25_000);
         assertThat(summary.invalid()).as(text).isPositive();
