@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * What a demo run measured, and the text it ends with. Every number is measured: the broker's end
- * offsets, the job's metrics (final, after the drain), the rows in the run's database.
+ * offsets, and the run's database (the ingest ledger and the tables), which restarts do not skew.
  */
 public record Summary(
         String runId,
@@ -69,22 +69,22 @@ public record Summary(
         line(s, "  produced        %,10d  records in Kafka (end offsets of %s)", produced, where.topic());
         line(
                 s,
-                "  read by the job %,10d  recordsIn                              %s",
+                "  read by the job %,10d  sum(records_read) in ingest_ledger     %s",
                 recordsIn,
                 check(recordsIn == produced));
-        line(s, "  valid           %,10d  records into dedupe-by-event-id", valid);
+        line(s, "  valid           %,10d  sum(valid) in ingest_ledger", valid);
         line(
                 s,
-                "  invalid         %,10d  rows in dead_letters (recordsInvalid %,d)  %s",
+                "  invalid         %,10d  rows in dead_letters (ledger: invalid + quarantined %,d)  %s",
                 invalid,
                 invalidCounted,
                 check(invalid == invalidCounted));
-        line(s, "  duplicates      %,10d  dropped by dedupe-by-event-id", duplicates);
-        line(s, "  unique          %,10d  records out of dedupe-by-event-id", unique);
+        line(s, "  duplicates      %,10d  sum(duplicates) in ingest_ledger", duplicates);
+        line(s, "  unique          %,10d  valid - duplicates", unique);
         line(s, "  aggregated      %,10d  sum(count) over %,d rows of window_aggregates", aggregated, windowRows);
         line(
                 s,
-                "  late-dropped    %,10d  rows in late_events (lateBeyondLateness %,d)  %s",
+                "  late-dropped    %,10d  rows in late_events (ledger %,d)  %s",
                 lateDropped,
                 lateCounted,
                 check(lateDropped == lateCounted));
@@ -141,7 +141,7 @@ public record Summary(
         line(s, "  Flink web UI   %s (while the job runs)", where.webUi());
         line(s, "  Kafka          %s, topic %s", where.bootstrapServers(), where.topic());
         line(s, "  PostgreSQL     %s (user %s; kept in the data folder)", where.jdbcUrl(), where.user());
-        line(s, "  tables         window_aggregates, anomalies, dead_letters, late_events");
+        line(s, "  tables         window_aggregates, anomalies, dead_letters, late_events, ingest_ledger");
         line(s, "  alerts         printed above as they opened; all of them in the anomalies table");
         line(s, "  ground truth   %s/truth.csv, this summary in %s/summary.txt", where.runDir(), where.runDir());
         line(s, "  log            %s", where.logFile());
@@ -158,8 +158,8 @@ public record Summary(
     private void restartNote(StringBuilder s) {
         line(s, "Job: %s", job.details());
         if (job.restarts() > 0) {
-            line(s, "  (after a restart the job reads again from its last checkpoint: its counters count those");
-            line(s, "   records again, the tables hold them once)");
+            line(s, "  (after a restart the job reads again from its last checkpoint; the counts below come from");
+            line(s, "   the tables and the ingest ledger, which hold each record once, so they still add up)");
         }
     }
 

@@ -18,8 +18,8 @@ class SummaryTest {
         assertThat(text.lines().skip(1).limit(3))
                 .containsExactly(
                         "Job: restarts 3; last failure: PSQLException: ERROR: relation \"dead_letters\" does not exist",
-                        "  (after a restart the job reads again from its last checkpoint: its counters count those",
-                        "   records again, the tables hold them once)");
+                        "  (after a restart the job reads again from its last checkpoint; the counts below come from",
+                        "   the tables and the ingest ledger, which hold each record once, so they still add up)");
     }
 
     @Test
