@@ -67,8 +67,10 @@ class ExactlyOnceRecoveryITCase {
                     + " FROM dead_letters ORDER BY 1, 2, 3",
             "SELECT topic, partition, kafka_offset, event_id, series_key, event_time, value, watermark"
                     + " FROM late_events ORDER BY 1, 2, 3",
+            // late_accepted is left out: it is measured against the watermark of the moment, which a
+            // restore starts again from the beginning (docs/reliability.md)
             "SELECT topic, partition, arrival_minute, records_read, valid, invalid, quarantined, duplicates,"
-                    + " late_accepted, late_dropped, first_offset, last_offset FROM ingest_ledger ORDER BY 1, 2, 3");
+                    + " late_dropped, first_offset, last_offset FROM ingest_ledger ORDER BY 1, 2, 3");
 
     @Test
     void aCrashAfterACheckpointLeavesTheDatabaseAsACleanRunDoes() throws Exception {

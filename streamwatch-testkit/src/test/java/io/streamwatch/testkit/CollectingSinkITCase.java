@@ -20,7 +20,7 @@ class CollectingSinkITCase {
         env.setParallelism(2);
 
         env.fromData(1, 2, 3, 4, 5).rebalance().sinkTo(sink);
-        env.execute();
+        JobRestarts.assertNone(FLINK, env.execute().getJobID());
 
         assertThat(sink.values()).containsExactlyInAnyOrder(1, 2, 3, 4, 5);
         assertThat(other.values()).isEmpty();
