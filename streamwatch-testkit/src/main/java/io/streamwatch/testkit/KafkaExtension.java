@@ -72,18 +72,30 @@ public final class KafkaExtension implements BeforeAllCallback {
 
     /**
      * Sends the records and waits until the broker acknowledged them all; returns their offsets, in
-     * order. Sent a thousand at a time, so that a slow machine never holds a batch past the
-     * producer's delivery timeout.
+     * order. A producer of its own, with a producer id of its own: the shared one's idempotence
+     * state is not worth risking on thousands of records, and a thousand at a time are sent, so
+     * that a slow machine never holds a batch past the delivery timeout.
      */
     public List<Long> produceAll(List<ProducerRecord<byte[], byte[]>> records) {
         List<Long> offsets = new java.util.ArrayList<>(records.size());
-        for (int from = 0; from < records.size(); from += 1_000) {
-            List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent =
-                    records.subList(from, Math.min(records.size(), from + 1_000)).stream()
-                            .map(broker.producer::send)
-                            .toList();
-            broker.producer.flush();
-            sent.forEach(f -> offsets.add(await(f).offset()));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers(),
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        MAX_RECORD_BYTES,
+                        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                        1),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (int from = 0; from < records.size(); from += 1_000) {
+                List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent =
+                        records.subList(from, Math.min(records.size(), from + 1_000)).stream()
+                                .map(producer::send)
+                                .toList();
+                producer.flush();
+                sent.forEach(f -> offsets.add(await(f).offset()));
+            }
         }
         return offsets;
     }
