@@ -7,8 +7,6 @@ import io.streamwatch.HostileRecords.Generated;
 import io.streamwatch.HostileRecords.Valid;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.model.DeadLetter;
-import io.streamwatch.pipeline.StreamwatchPipeline;
-import io.streamwatch.source.KafkaIngest;
 import io.streamwatch.testkit.FlinkCluster;
 import io.streamwatch.testkit.JobRestarts;
 import io.streamwatch.testkit.KafkaExtension;
@@ -23,9 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -75,20 +72,10 @@ class HostileInputITCase {
 
         TestDatabase db = POSTGRES.createDatabase("hostile");
         StreamwatchConfig config = config(topic, db);
-        StreamwatchJob.prepareDatabase(config);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobEnvironment.configure(env, config);
-        env.setParallelism(2);
-        StreamwatchPipeline.define(
-                env,
-                KafkaIngest.builder(config.source(), config.contract())
-                        .setBounded(OffsetsInitializer.latest())
-                        .build(),
-                config,
-                StreamwatchJob.productionEnds(config.jdbc().settings()));
-        JobExecutionResult result = env.execute("hostile-input");
+        JobClient job = BoundedProductionJob.start(config, OffsetsInitializer.latest());
+        job.getJobExecutionResult().get();
 
-        JobRestarts.assertNone(FLINK, result.getJobID());
+        JobRestarts.assertNone(FLINK, job.getJobID());
 
         // the ledger: every record read once, each valid, invalid or quarantined
         Map<String, Object> ledger = db.query("SELECT sum(records_read) AS read, sum(valid) AS valid,"
@@ -193,16 +180,8 @@ class HostileInputITCase {
     }
 
     private StreamwatchConfig config(String topic, TestDatabase db) {
-        Map<String, String> overrides = new HashMap<>();
-        overrides.put("source.kafka.bootstrap-servers", KAFKA.bootstrapServers());
-        overrides.put("source.kafka.topics", topic);
-        overrides.put("source.kafka.group-id", topic);
-        overrides.put("source.kafka.starting-offsets", "earliest");
-        overrides.put("sink.jdbc.url", db.url());
-        overrides.put("sink.jdbc.user", db.user());
-        overrides.put("sink.jdbc.password-env", "TEST_DB_PASSWORD");
-        overrides.put("checkpointing.dir", checkpoints.toUri().toString());
-        overrides.put("checkpointing.interval", "1s");
+        Map<String, String> overrides =
+                BoundedProductionJob.connection(KAFKA.bootstrapServers(), topic, db, checkpoints);
         overrides.put("contract.max-record-bytes", String.valueOf(HostileRecords.MAX_RECORD_BYTES));
         overrides.put("aggregation.size", "1min");
         overrides.put("aggregation.allowed-lateness", "1min");
@@ -214,8 +193,7 @@ class HostileInputITCase {
                 Map.of(
                         "detectors",
                         List.of(Map.of("type", "threshold", "upper", HostileRecords.LARGE_VALUE_ALERT, "margin", 1))));
-        return StreamwatchConfig.load(
-                tree, overrides, Map.of("TEST_DB_PASSWORD", db.password() == null ? "" : db.password()));
+        return StreamwatchConfig.load(tree, overrides, BoundedProductionJob.environment(db));
     }
 
     /** What a window must hold, computed from what was sent. */

@@ -6,8 +6,6 @@ import static io.streamwatch.testing.Events.jsonBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwatch.config.StreamwatchConfig;
-import io.streamwatch.pipeline.StreamwatchPipeline;
-import io.streamwatch.source.KafkaIngest;
 import io.streamwatch.testing.TableContents;
 import io.streamwatch.testkit.Await;
 import io.streamwatch.testkit.EmbeddedKafka;
@@ -26,7 +24,6 @@ import java.util.Map;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -163,19 +160,8 @@ class OutageITCase {
         return TableContents.of(db);
     }
 
-    private JobClient start(StreamwatchConfig config, Map<TopicPartition, Long> end) throws Exception {
-        StreamwatchJob.prepareDatabase(config);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobEnvironment.configure(env, config);
-        env.setParallelism(2);
-        StreamwatchPipeline.define(
-                env,
-                KafkaIngest.builder(config.source(), config.contract())
-                        .setBounded(OffsetsInitializer.offsets(end))
-                        .build(),
-                config,
-                StreamwatchJob.productionEnds(config.jdbc().settings()));
-        return env.executeAsync(config.jobName());
+    private static JobClient start(StreamwatchConfig config, Map<TopicPartition, Long> end) throws Exception {
+        return BoundedProductionJob.start(config, OffsetsInitializer.offsets(end));
     }
 
     /**
@@ -229,17 +215,9 @@ class OutageITCase {
     }
 
     private StreamwatchConfig config(String topic, TestDatabase db) {
-        Map<String, String> overrides = new HashMap<>();
-        overrides.put("source.kafka.bootstrap-servers", kafka.bootstrapServers());
-        overrides.put("source.kafka.topics", topic);
-        overrides.put("source.kafka.group-id", topic);
-        overrides.put("source.kafka.starting-offsets", "earliest");
-        overrides.put("sink.jdbc.url", db.url());
-        overrides.put("sink.jdbc.user", db.user());
-        overrides.put("sink.jdbc.password-env", "TEST_DB_PASSWORD");
+        Map<String, String> overrides =
+                BoundedProductionJob.connection(kafka.bootstrapServers(), topic, db, checkpoints);
         overrides.put("sink.jdbc.batch-interval", "100ms");
-        overrides.put("checkpointing.dir", checkpoints.toUri().toString());
-        overrides.put("checkpointing.interval", "1s");
         overrides.put("watermarks.idleness", "0s");
         Map<String, Object> tree = Map.of(
                 "detection",
@@ -248,6 +226,6 @@ class OutageITCase {
                         1,
                         "detectors",
                         List.of(Map.of("type", "threshold", "upper", 100, "margin", 100))));
-        return StreamwatchConfig.load(tree, overrides, Map.of("TEST_DB_PASSWORD", ""));
+        return StreamwatchConfig.load(tree, overrides, BoundedProductionJob.environment(db));
     }
 }
