@@ -43,6 +43,13 @@ public class LedgerCounts {
         return at(e.topic, e.partition, e.kafkaTimestamp);
     }
 
+    /** Whether a record with this Kafka timestamp arrived in this row's minute. */
+    public boolean covers(long kafkaTimestamp) {
+        return kafkaTimestamp < 0
+                ? arrivalMinute == 0
+                : kafkaTimestamp - arrivalMinute >= 0 && kafkaTimestamp - arrivalMinute < 60_000L;
+    }
+
     /** The key of the ledger row this delta belongs to. */
     public String rowKey() {
         return topic + '\u0000' + partition + '\u0000' + arrivalMinute;

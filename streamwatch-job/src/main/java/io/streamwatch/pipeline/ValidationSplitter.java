@@ -32,6 +32,7 @@ public class ValidationSplitter extends AbstractStreamOperator<Event>
     private transient Counter recordsIn;
     private transient Counter invalid;
     private transient Map<String, LedgerCounts> tallies;
+    private transient LedgerCounts last;
 
     @Override
     public void open() throws Exception {
@@ -60,14 +61,20 @@ public class ValidationSplitter extends AbstractStreamOperator<Event>
         if (tallies.size() >= MAX_OPEN_ROWS) flushTallies();
     }
 
+    /** The tally of the record's row; a partition's records mostly share the last one's, so no lookup then. */
     private LedgerCounts tally(String topic, int partition, long kafkaTimestamp) {
+        if (last != null && last.partition == partition && last.topic.equals(topic) && last.covers(kafkaTimestamp)) {
+            return last;
+        }
         LedgerCounts empty = LedgerCounts.at(topic, partition, kafkaTimestamp);
-        return tallies.computeIfAbsent(empty.rowKey(), k -> empty);
+        last = tallies.computeIfAbsent(empty.rowKey(), k -> empty);
+        return last;
     }
 
     private void flushTallies() {
         for (LedgerCounts t : tallies.values()) output.collect(SideOutputs.LEDGER, new StreamRecord<>(t));
         tallies.clear();
+        last = null;
     }
 
     @Override
