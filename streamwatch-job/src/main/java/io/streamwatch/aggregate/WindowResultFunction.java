@@ -7,15 +7,19 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Turns a window's accumulator into a {@link WindowAggregate} with a revision: 1 for the on-time
- * firing, one more for each late firing within the allowed lateness.
+ * firing, one more for each late firing within the allowed lateness. The final firing of {@link
+ * OnTimeAndFinalTrigger}, once the lateness has passed, goes to {@link #COMPLETE_WINDOWS} (for
+ * anomaly detection) and, as it repeats the last firing, not to the main output (the table).
  *
  * <p>Session windows merge, and Flink offers no per-window state for merging windows; there the
  * revision is the session's event count, which also grows with every re-emission.
@@ -24,16 +28,22 @@ public class WindowResultFunction
         extends ProcessWindowFunction<SeriesAccumulator, WindowAggregate, String, TimeWindow> {
     private static final long serialVersionUID = 1L;
     public static final String STAGE = "aggregate-windows";
+    /** Every window once, with its final content. */
+    public static final OutputTag<WindowAggregate> COMPLETE_WINDOWS =
+            new OutputTag<>("complete-windows", TypeInformation.of(WindowAggregate.class));
+
     private static final ValueStateDescriptor<Integer> REVISION =
             new ValueStateDescriptor<>("window-revision", Types.INT);
 
     private final boolean mergingWindows;
+    private final long allowedLatenessMillis;
     private transient Counter windowsEmitted;
     private transient Counter lateFirings;
     private transient Counter quarantined;
 
-    public WindowResultFunction(boolean mergingWindows) {
+    public WindowResultFunction(boolean mergingWindows, long allowedLatenessMillis) {
         this.mergingWindows = mergingWindows;
+        this.allowedLatenessMillis = allowedLatenessMillis;
     }
 
     @Override
@@ -48,14 +58,20 @@ public class WindowResultFunction
             String seriesKey, Context ctx, Iterable<SeriesAccumulator> accumulators, Collector<WindowAggregate> out)
             throws Exception {
         SeriesAccumulator acc = accumulators.iterator().next();
+        boolean complete =
+                ctx.currentWatermark() >= OnTimeAndFinalTrigger.finalFiringTime(ctx.window(), allowedLatenessMillis);
         int revision;
+        boolean repeat;
         if (mergingWindows) {
             revision = (int) Math.min(Integer.MAX_VALUE, acc.count);
+            repeat = complete && allowedLatenessMillis > 0;
         } else {
             ValueState<Integer> state = ctx.windowState().getState(REVISION);
-            revision = state.value() == null ? 1 : state.value() + 1;
+            // every event after the on-time firing fired the window at once: the final firing adds nothing
+            repeat = complete && allowedLatenessMillis > 0 && state.value() != null;
+            revision = state.value() == null ? 1 : repeat ? state.value() : state.value() + 1;
             state.update(revision);
-            if (revision > 1) lateFirings.inc();
+            if (revision > 1 && !repeat) lateFirings.inc();
         }
         WindowAggregate aggregate;
         try {
@@ -87,8 +103,11 @@ public class WindowResultFunction
                             STAGE, "window_aggregates", key, summary, DeadLetter.ErrorCode.PROCESSING_ERROR, e));
             return;
         }
-        windowsEmitted.inc();
-        out.collect(aggregate);
+        if (!repeat) {
+            windowsEmitted.inc();
+            out.collect(aggregate);
+        }
+        if (complete) ctx.output(COMPLETE_WINDOWS, aggregate);
     }
 
     @Override

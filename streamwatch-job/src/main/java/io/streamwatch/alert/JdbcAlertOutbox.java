@@ -69,7 +69,7 @@ public final class JdbcAlertOutbox implements AlertOutbox {
     public Sink<AlertDelivery> sink() {
         // rows merge (attempts, first_seen_at): every version is written, none replaces another in a batch
         return UpsertSink.of(
-                settings, TABLE.name(), UPSERT, JdbcAlertOutbox::bind, d -> d.alertEventId + '/' + d.receiver, false);
+                settings, TABLE.name(), UPSERT, JdbcAlertOutbox::bind, d -> d.alertEventId + '/' + d.receiver, null);
     }
 
     @Override

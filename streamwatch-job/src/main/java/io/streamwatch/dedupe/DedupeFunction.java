@@ -22,9 +22,12 @@ import org.apache.flink.util.Collector;
  * Drops events whose id was already seen within the dedupe scope (a series, or a source).
  *
  * <p>Retention follows event time, not processing time (Flink's state TTL only knows the latter,
- * and replays of old data need the former): an id is forgotten once the watermark passes its event
- * time plus the retention. Cleanup times are rounded up to the cleanup interval, so a scope has at
- * most retention / interval + 1 timers however many ids it holds.
+ * and replays of old data need the former). An id expires at its event time plus the retention,
+ * rounded up to the cleanup interval, so a scope has at most retention / interval + 1 timers however
+ * many ids it holds. Whether a copy is a duplicate is decided against the copy's own partition
+ * watermark (it is one if the first copy has not expired by it), so the decision depends on the
+ * topic alone; the state is dropped when the operator's watermark, never ahead of any partition's,
+ * passes the expiry, so it is always there when the rule needs it.
  *
  * <p>Only point operations touch RocksDB: ids are looked up in a map, and queued for cleanup in a
  * list that RocksDB appends to without reading it. Iterating the map instead would seek past the
@@ -37,8 +40,8 @@ public class DedupeFunction extends KeyedProcessFunction<String, Event, Event> {
     private final long retentionMillis;
     private final long cleanupIntervalMillis;
 
-    /** Ids seen and not yet expired. */
-    private transient MapState<String, Boolean> seen;
+    /** Ids seen and not yet cleaned up, with the time they expire. */
+    private transient MapState<String, Long> seen;
     /** The same ids with their cleanup time, in arrival order. */
     private transient ListState<Tuple2<Long, String>> cleanupQueue;
 
@@ -57,7 +60,7 @@ public class DedupeFunction extends KeyedProcessFunction<String, Event, Event> {
 
     @Override
     public void open(OpenContext openContext) {
-        seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.BOOLEAN));
+        seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("event-id-expiry", Types.STRING, Types.LONG));
         cleanupQueue = getRuntimeContext()
                 .getListState(
                         new ListStateDescriptor<>("event-id-cleanup-queue", Types.TUPLE(Types.LONG, Types.STRING)));
@@ -78,13 +81,14 @@ public class DedupeFunction extends KeyedProcessFunction<String, Event, Event> {
     }
 
     private void dedupe(Event event, Context ctx, Collector<Event> out) throws Exception {
-        if (seen.contains(event.eventId)) {
+        Long expiry = seen.get(event.eventId);
+        if (expiry != null && event.partitionWatermark < expiry) {
             duplicates.inc();
             ctx.output(SideOutputs.LEDGER, LedgerCounts.of(event).duplicate());
             return;
         }
         long cleanupTime = cleanupTime(event.eventTime);
-        seen.put(event.eventId, Boolean.TRUE);
+        seen.put(event.eventId, cleanupTime);
         cleanupQueue.add(Tuple2.of(cleanupTime, event.eventId));
         ctx.timerService().registerEventTimeTimer(cleanupTime);
         out.collect(event);
@@ -104,7 +108,7 @@ public class DedupeFunction extends KeyedProcessFunction<String, Event, Event> {
         if (queued == null) return;
         for (Tuple2<Long, String> entry : queued) {
             if (entry.f0 <= watermark) {
-                seen.remove(entry.f1);
+                forgetIfExpired(entry.f1, watermark);
             } else {
                 kept.add(entry);
             }
@@ -114,6 +118,12 @@ public class DedupeFunction extends KeyedProcessFunction<String, Event, Event> {
         } else {
             cleanupQueue.update(kept);
         }
+    }
+
+    /** An id seen again after it expired has a later expiry now; its earlier queue entry must not drop it. */
+    private void forgetIfExpired(String eventId, long watermark) throws Exception {
+        Long expiry = seen.get(eventId);
+        if (expiry != null && expiry <= watermark) seen.remove(eventId);
     }
 
     private static long saturatedAdd(long a, long b) {

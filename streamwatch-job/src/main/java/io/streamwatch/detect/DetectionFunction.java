@@ -31,7 +31,11 @@ import org.apache.flink.util.OutputTag;
  * silence, see {@link DetectionSettings} for the missing-data and retirement rules.
  *
  * <p>Each window is seen once, in window order: an aggregate ending at or before the last processed
- * window end (a late re-firing, or out of order) is dropped. An aggregate whose observed value is not
+ * window end (a late re-firing, or out of order) is dropped. Windows arrive complete, {@code
+ * windowCompletionDelay} (the allowed lateness) after their end; a silence is reported once the last
+ * silent window would have arrived, and a window that comes after a silence reports it first if its
+ * timer has not fired yet, so the anomalies do not depend on whether the watermark or the window
+ * got here first. An aggregate whose observed value is not
  * finite still counts as data for the silence rules but is not shown to the detectors.
  *
  * <p>State per series: {@link SeriesState}, one state object per detector, a {@link LifecycleState}
@@ -58,6 +62,7 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
 
     private final List<Detector<?>> detectors;
     private final DetectionSettings settings;
+    private final long windowCompletionDelayMillis;
 
     private transient ValueState<SeriesState> seriesState;
     private transient ValueState<LifecycleState> missingDataState;
@@ -71,6 +76,14 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
      * @param settings what to observe and when anomalies open, resolve and series retire
      */
     public DetectionFunction(List<? extends Detector<?>> detectors, DetectionSettings settings) {
+        this(detectors, settings, 0);
+    }
+
+    /**
+     * @param windowCompletionDelayMillis how long after its end a window arrives: the allowed lateness
+     */
+    public DetectionFunction(
+            List<? extends Detector<?>> detectors, DetectionSettings settings, long windowCompletionDelayMillis) {
         if (detectors == null) {
             throw new IllegalArgumentException("detectors must not be null");
         }
@@ -89,6 +102,7 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
         }
         this.detectors = List.copyOf(detectors);
         this.settings = settings;
+        this.windowCompletionDelayMillis = windowCompletionDelayMillis;
     }
 
     @Override
@@ -116,6 +130,14 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
             return;
         }
         String key = ctx.getCurrentKey();
+        while (series.pendingTimer != SeriesState.NO_TIMER
+                && series.pendingTimer <= aggregate.windowStart - 1 + windowCompletionDelayMillis) {
+            // the silence before this window is due, and the watermark has not reported it yet
+            ctx.timerService().deleteEventTimeTimer(series.pendingTimer);
+            if (!onSilence(key, series, ctx.timerService(), out)) {
+                series = new SeriesState();
+            }
+        }
         resolveMissingData(key, aggregate, series, out);
         double observed = settings.field().of(aggregate);
         if (Double.isFinite(observed)) {
@@ -158,15 +180,29 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
             // not the timer this series waits for (e.g. one restored from an older job version)
             return;
         }
+        onSilence(ctx.getCurrentKey(), series, ctx.timerService(), out);
+    }
+
+    /**
+     * Reports the silence the series' timer waits for: opens a missing-data anomaly, or retires the series.
+     *
+     * @return false when the series was retired and its state dropped
+     */
+    private boolean onSilence(String key, SeriesState series, TimerService timers, Collector<AnomalyEvent> out)
+            throws IOException {
         series.pendingTimer = SeriesState.NO_TIMER;
-        String key = ctx.getCurrentKey();
         if (settings.missingAfterWindows() > 0 && missingDataState.value() == null) {
-            openMissingData(key, series, timestamp, out);
-            schedule(ctx.timerService(), series, settings.retireAfterWindows());
+            openMissingData(key, series, silenceEnd(series, settings.missingAfterWindows()), out);
+            schedule(timers, series, settings.retireAfterWindows());
             seriesState.update(series);
-        } else {
-            retire(key, series, timestamp, out);
+            return true;
         }
+        retire(key, series, silenceEnd(series, settings.retireAfterWindows()), out);
+        return false;
+    }
+
+    private static long silenceEnd(SeriesState series, int silentWindows) {
+        return series.lastWindowEnd + silentWindows * series.windowLength;
     }
 
     private <S> void detect(
@@ -334,11 +370,12 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
     }
 
     /** Replaces the series' timer, so that there is never more than one per key. */
-    private static void schedule(TimerService timers, SeriesState series, int silentWindows) {
+    private void schedule(TimerService timers, SeriesState series, int silentWindows) {
         if (series.pendingTimer != SeriesState.NO_TIMER) {
             timers.deleteEventTimeTimer(series.pendingTimer);
         }
-        series.pendingTimer = series.lastWindowEnd + silentWindows * series.windowLength;
+        // when the last of the silent windows would have arrived
+        series.pendingTimer = silenceEnd(series, silentWindows) - 1 + windowCompletionDelayMillis;
         timers.registerEventTimeTimer(series.pendingTimer);
     }
 

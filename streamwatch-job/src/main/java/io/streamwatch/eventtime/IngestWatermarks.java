@@ -12,17 +12,11 @@ public final class IngestWatermarks {
     private IngestWatermarks() {}
 
     public static WatermarkStrategy<Ingested> strategy(WatermarkSettings settings) {
-        long outOfOrderness = settings.maxOutOfOrderness().toMillis();
+        PartitionClock.Rule rule = PartitionClock.Rule.of(settings);
         long step = settings.step().toMillis();
-        long maxJump = settings.maxJump().toMillis();
-        int confirmations = settings.jumpConfirmations();
         WatermarkStrategy<Ingested> strategy = WatermarkStrategy.<Ingested>forGenerator(
                         context -> new SteppedWatermarks<>(
-                                outOfOrderness,
-                                step,
-                                maxJump,
-                                confirmations,
-                                context.getMetricGroup().counter("eventTimeJumpsIgnored")))
+                                rule, step, context.getMetricGroup().counter("eventTimeJumpsIgnored")))
                 .withTimestampAssigner(new EventTimeAssigner());
         return settings.idleness().isZero() ? strategy : strategy.withIdleness(settings.idleness());
     }

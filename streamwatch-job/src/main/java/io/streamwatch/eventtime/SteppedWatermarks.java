@@ -15,55 +15,33 @@ import org.apache.flink.metrics.Counter;
  * the end-of-input watermark. Steps make each partition's watermark a function of its data. The
  * cost is bounded by event-time progress: one watermark per step of event time, however many records.
  *
- * <p>A jump guard keeps one event far ahead of its partition from dragging the watermark along (a
- * live event in a replay, a producer with a wrong clock): an event more than {@code maxJump} ahead
- * of the highest event time so far moves the watermark only as the last of {@code confirmations}
- * such events in a row, as when a producer comes back after an outage. A normal event in between
- * ends the run. The events themselves flow on unchanged; only the watermark ignores them.
+ * <p>The watermark follows the partition's {@link PartitionClock}, jump guard included. The events
+ * themselves flow on unchanged; only the watermark ignores a jump.
  */
 final class SteppedWatermarks<T> implements WatermarkGenerator<T> {
-    private final long outOfOrdernessMillis;
+    private final PartitionClock.Rule rule;
     private final long stepMillis;
-    private final long maxJumpMillis;
-    private final int confirmations;
     private final Counter jumpsIgnored;
-    private long maxTimestamp;
-    private boolean seenEvent;
+    private final PartitionClock clock = new PartitionClock();
     private long lastEmitted = Long.MIN_VALUE;
-    private int jumpRun;
-    private long jumpRunLowest;
 
     /**
-     * @param maxJumpMillis 0 for no jump guard
-     * @param confirmations events in a row, each beyond the jump, that make the jump real (at least 1)
      * @param jumpsIgnored counts events the watermark ignored
      */
-    SteppedWatermarks(
-            long outOfOrdernessMillis, long stepMillis, long maxJumpMillis, int confirmations, Counter jumpsIgnored) {
-        this.outOfOrdernessMillis = outOfOrdernessMillis;
+    SteppedWatermarks(PartitionClock.Rule rule, long stepMillis, Counter jumpsIgnored) {
+        this.rule = rule;
         this.stepMillis = stepMillis;
-        this.maxJumpMillis = maxJumpMillis;
-        this.confirmations = Math.max(1, confirmations);
         this.jumpsIgnored = jumpsIgnored;
-        this.maxTimestamp = Long.MIN_VALUE + outOfOrdernessMillis + 1;
     }
 
     @Override
     public void onEvent(T event, long timestamp, WatermarkOutput output) {
         if (timestamp == Long.MIN_VALUE) return; // a dead letter: no event time
-        if (isJump(timestamp)) {
-            jumpRunLowest = jumpRun == 0 ? timestamp : Math.min(jumpRunLowest, timestamp);
-            if (++jumpRun < confirmations) {
-                jumpsIgnored.inc();
-                return;
-            }
-            // confirmed: the stream moved on; the run's earliest event is where it now stands
-            timestamp = jumpRunLowest;
+        if (!clock.observe(timestamp, rule)) {
+            jumpsIgnored.inc();
+            return;
         }
-        jumpRun = 0;
-        seenEvent = true;
-        maxTimestamp = Math.max(maxTimestamp, timestamp);
-        long candidate = current();
+        long candidate = clock.watermark(rule);
         boolean first = lastEmitted == Long.MIN_VALUE;
         // a difference, not lastEmitted + step, which would overflow before the first emission
         if (first ? candidate > Long.MIN_VALUE : candidate - lastEmitted >= stepMillis) {
@@ -73,16 +51,8 @@ final class SteppedWatermarks<T> implements WatermarkGenerator<T> {
 
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
-        long candidate = current();
+        long candidate = clock.watermark(rule);
         if (candidate > lastEmitted) emit(candidate, output);
-    }
-
-    private boolean isJump(long timestamp) {
-        return maxJumpMillis > 0 && seenEvent && timestamp - maxTimestamp > maxJumpMillis;
-    }
-
-    private long current() {
-        return maxTimestamp - outOfOrdernessMillis - 1;
     }
 
     private void emit(long watermark, WatermarkOutput output) {

@@ -25,6 +25,13 @@ public class Event {
     public long offset;
     /** The Kafka record timestamp, epoch milliseconds (-1 when the record had none): its time of arrival. */
     public long kafkaTimestamp = -1;
+    /**
+     * The watermark of its partition just before it was read: the partition's highest event time
+     * so far, less the out-of-orderness (see {@code PartitionClock}). Whether the event is late is
+     * decided against this, so the decision depends on the topic alone, not on how fast or in which
+     * interleaving the partitions are read. {@link Long#MIN_VALUE} for a partition's first event.
+     */
+    public long partitionWatermark = Long.MIN_VALUE;
 
     public Event() {}
 

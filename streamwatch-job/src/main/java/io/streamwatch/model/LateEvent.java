@@ -3,7 +3,7 @@ package io.streamwatch.model;
 /** A valid event that arrived after its window was closed for good (beyond the allowed lateness). */
 public class LateEvent {
     public Event event;
-    /** The watermark of the aggregation when the event arrived, epoch milliseconds. */
+    /** The watermark of its partition when it was read ({@link Event#partitionWatermark}), epoch milliseconds. */
     public long watermark;
 
     public LateEvent() {}

@@ -9,7 +9,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
-/** Records events that came after their window closed for good, with the watermark they met. */
+/** Records events that came after their window closed for good, with the watermark they were judged by. */
 public class LateEventRouter extends ProcessFunction<Event, LateEvent> {
     private static final long serialVersionUID = 1L;
     private transient Counter lateDropped;
@@ -23,6 +23,6 @@ public class LateEventRouter extends ProcessFunction<Event, LateEvent> {
     public void processElement(Event event, Context ctx, Collector<LateEvent> out) {
         lateDropped.inc();
         ctx.output(SideOutputs.LEDGER, LedgerCounts.of(event).lateDropped());
-        out.collect(new LateEvent(event, ctx.timerService().currentWatermark()));
+        out.collect(new LateEvent(event, event.partitionWatermark));
     }
 }

@@ -13,10 +13,15 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
 /**
- * Passes events through and measures, before the windows, how late they are: events behind the
- * watermark whose window is still open within the allowed lateness ({@code lateAccepted}), and how
- * far the watermark trails the wall clock ({@code watermarkLagMs}). Events beyond the lateness are
- * counted where they are routed to the late-events table.
+ * Decides, before the windows, which events are late, and measures how late they are.
+ *
+ * <p>The rule looks at the event and its partition alone: an event is late beyond the allowed
+ * lateness when every window it belongs to ends, plus the allowed lateness, at or before its
+ * {@link Event#partitionWatermark}; it then goes to {@link StreamwatchPipeline#LATE_EVENTS}, never
+ * to a window. The window operator's own watermark (the minimum over partitions, which idleness
+ * and read speed move) only decides when windows fire. Events behind their partition's watermark
+ * but within the lateness pass on and are counted ({@code lateAccepted}); {@code watermarkLagMs}
+ * is how far the operator's watermark trails the wall clock.
  */
 public class LatenessMeter extends ProcessFunction<Event, Event> {
     private static final long serialVersionUID = 1L;
@@ -50,11 +55,11 @@ public class LatenessMeter extends ProcessFunction<Event, Event> {
 
     @Override
     public void processElement(Event event, Context ctx, Collector<Event> out) {
-        long watermark = ctx.timerService().currentWatermark();
-        lastWatermark = watermark;
-        boolean late;
+        lastWatermark = ctx.timerService().currentWatermark();
+        long watermark = event.partitionWatermark;
+        boolean accepted;
         try {
-            late = event.eventTime <= watermark && isAccepted(event, watermark);
+            accepted = isAccepted(event, watermark);
         } catch (RuntimeException e) {
             SideOutputs.rethrowIfInfrastructure(e);
             quarantined.inc();
@@ -62,17 +67,21 @@ public class LatenessMeter extends ProcessFunction<Event, Event> {
             ctx.output(SideOutputs.LEDGER, LedgerCounts.of(event).quarantinedAfterValidation());
             return;
         }
-        if (late) {
+        if (!accepted) {
+            ctx.output(StreamwatchPipeline.LATE_EVENTS, event);
+            return;
+        }
+        if (event.eventTime <= watermark) {
             lateAccepted.inc();
             ctx.output(SideOutputs.LEDGER, LedgerCounts.of(event).lateAccepted());
         }
         out.collect(event);
     }
 
-    /** The rule of Flink's window operator: an element is kept if any of its windows is not yet closed for good. */
+    /** Flink's rule, against the partition's watermark: kept if any of its windows is not yet closed for good. */
     private boolean isAccepted(Event event, long watermark) {
         for (TimeWindow w : windows.assignWindows(event, event.eventTime, WALL_CLOCK)) {
-            if (w.maxTimestamp() + allowedLatenessMillis > watermark) return true;
+            if (WindowAssigners.isOpen(w, watermark, allowedLatenessMillis)) return true;
         }
         return false;
     }

@@ -1,6 +1,7 @@
 package io.streamwatch.pipeline;
 
 import io.streamwatch.aggregate.AggregationSettings;
+import io.streamwatch.aggregate.OnTimeAndFinalTrigger;
 import io.streamwatch.aggregate.SeriesAggregateFunction;
 import io.streamwatch.aggregate.WindowResultFunction;
 import io.streamwatch.alert.AlertStage;
@@ -8,6 +9,7 @@ import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.dedupe.DedupeFunction;
 import io.streamwatch.detect.DetectionFunction;
 import io.streamwatch.eventtime.IngestWatermarks;
+import io.streamwatch.eventtime.PartitionClock;
 import io.streamwatch.model.AnomalyEvent;
 import io.streamwatch.model.DeadLetter;
 import io.streamwatch.model.Event;
@@ -61,7 +63,9 @@ public final class StreamwatchPipeline {
                         TypeInformation.of(Ingested.class))
                 .uid("kafka-source");
         SingleOutputStreamOperator<Event> valid = ingested.transform(
-                        "validate-contract", TypeInformation.of(Event.class), new ValidationSplitter())
+                        "validate-contract",
+                        TypeInformation.of(Event.class),
+                        new ValidationSplitter(PartitionClock.Rule.of(config.watermarks())))
                 .uid("validate-contract");
 
         SingleOutputStreamOperator<Event> unique = valid.keyBy(
@@ -82,17 +86,21 @@ public final class StreamwatchPipeline {
                 .uid("window-aggregates-sink");
 
         SingleOutputStreamOperator<AnomalyEvent> anomalies = aggregates
+                .getSideOutput(WindowResultFunction.COMPLETE_WINDOWS)
                 .keyBy((WindowAggregate a) -> a.seriesKey, Types.STRING)
                 .process(new DetectionFunction(
-                        config.detection().detectors(), config.detection().settings()))
+                        config.detection().detectors(),
+                        config.detection().settings(),
+                        config.aggregation().allowedLateness().toMillis()))
                 .name(DetectionFunction.STAGE)
                 .uid(DetectionFunction.STAGE);
         anomalies.sinkTo(ends.anomalies()).name("anomalies-sink").uid("anomalies-sink");
         Optional<DataStream<DeadLetter>> alertQuarantine =
                 AlertStage.attach(anomalies, config.alerting(), ends.alerts());
 
-        SingleOutputStreamOperator<LateEvent> late = aggregates
-                .getSideOutput(LATE_EVENTS)
+        // late by their partition's watermark, and (a partition far behind the others) by the window operator's
+        SingleOutputStreamOperator<LateEvent> late = measured.getSideOutput(LATE_EVENTS)
+                .union(aggregates.getSideOutput(LATE_EVENTS))
                 .process(new LateEventRouter())
                 .name("route-late-events")
                 .uid("route-late-events");
@@ -125,12 +133,15 @@ public final class StreamwatchPipeline {
     static SingleOutputStreamOperator<WindowAggregate> aggregate(
             DataStream<Event> events, AggregationSettings aggregation) {
         return events.keyBy((Event e) -> e.seriesKey, Types.STRING)
-                .window(WindowAssigners.of(aggregation))
+                .window(WindowAssigners.admitting(aggregation))
+                .trigger(new OnTimeAndFinalTrigger(aggregation.allowedLateness().toMillis()))
                 .allowedLateness(aggregation.allowedLateness())
                 .sideOutputLateData(LATE_EVENTS)
                 .aggregate(
                         new SeriesAggregateFunction(aggregation.quantileRelativeAccuracy()),
-                        new WindowResultFunction(aggregation.window() == AggregationSettings.WindowType.SESSION))
+                        new WindowResultFunction(
+                                aggregation.window() == AggregationSettings.WindowType.SESSION,
+                                aggregation.allowedLateness().toMillis()))
                 .name(WindowResultFunction.STAGE)
                 .uid(WindowResultFunction.STAGE);
     }

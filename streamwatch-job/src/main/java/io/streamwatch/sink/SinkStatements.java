@@ -26,15 +26,15 @@ final class SinkStatements {
 
     /**
      * One sink's statement: the table contract, the SQL, the binder of one element, the element's
-     * natural key, and whether a later element with the same key makes an earlier one in the same
-     * batch redundant (true where the row is replaced, false where rows merge).
+     * natural key, and, where the row is replaced rather than merged, when an element makes an
+     * earlier one with the same key in the same batch redundant (null where rows merge).
      */
     record SinkStatement<T>(
             SinkTable table,
             String sql,
             JdbcStatementBuilder<T> binder,
             UpsertSink.SerializableFunction<T, String> key,
-            boolean latestWins) {}
+            UpsertSink.Supersedes<T> supersedes) {}
 
     private SinkStatements() {}
 
@@ -57,9 +57,12 @@ final class SinkStatements {
             "updated_at");
 
     /**
-     * A window is rewritten by each later firing with the same or a higher revision (the same one
-     * again on replay, which may follow a restore that saw late events differently); an older
-     * revision arriving after a newer one changes nothing.
+     * A window's row only moves forward: it is rewritten by a version with more events, or as many
+     * and the same or a higher revision (the same one again on replay). A window's events are only
+     * ever added, so the fuller version is the newer one: a window re-created after its state was
+     * dropped (a partition far behind the others), which starts again at revision 1 with fewer
+     * events, can never replace the row of its complete predecessor; nor can an older revision
+     * arriving after a newer one.
      */
     static final SinkStatement<WindowAggregate> WINDOW_AGGREGATES = new SinkStatement<>(
             WINDOW_AGGREGATES_TABLE,
@@ -68,10 +71,18 @@ final class SinkStatements {
                             .map(c -> c + " = EXCLUDED." + c)
                             .collect(Collectors.joining(", "))
                     + ", updated_at = EXCLUDED.updated_at"
-                    + " WHERE window_aggregates.revision <= EXCLUDED.revision",
+                    + " WHERE (window_aggregates.count, window_aggregates.revision)"
+                    + " <= (EXCLUDED.count, EXCLUDED.revision)",
             SinkStatements::bindWindowAggregate,
             a -> a.seriesKey + '/' + a.windowStart + '/' + a.windowEnd,
-            true);
+            SinkStatements::isAtLeastAsNew);
+
+    /** The statement's guard, for two versions of a window in one batch. */
+    static boolean isAtLeastAsNew(WindowAggregate candidate, WindowAggregate current) {
+        return candidate.count != current.count
+                ? candidate.count > current.count
+                : candidate.revision >= current.revision;
+    }
 
     private static final List<String> OPENING_COLUMNS =
             List.of("severity", "score", "observed", "expected_low", "expected_high", "message", "opened_window_end");
@@ -103,7 +114,7 @@ final class SinkStatements {
                     + "updated_at = EXCLUDED.updated_at",
             SinkStatements::bindAnomaly,
             e -> e.anomalyId() + '/' + e.kind,
-            false);
+            null);
 
     private static final SinkTable DEAD_LETTERS_TABLE = new SinkTable(
             "dead_letters",
@@ -124,7 +135,7 @@ final class SinkStatements {
             DEAD_LETTERS_TABLE.insertOnConflict() + "DO NOTHING",
             SinkStatements::bindDeadLetter,
             d -> d.topic + '/' + d.partition + '/' + d.offset,
-            false);
+            null);
 
     private static final SinkTable LATE_EVENTS_TABLE = new SinkTable(
             "late_events",
@@ -138,7 +149,7 @@ final class SinkStatements {
             LATE_EVENTS_TABLE.insertOnConflict() + "DO NOTHING",
             SinkStatements::bindLateEvent,
             l -> l.event.topic + '/' + l.event.partition + '/' + l.event.offset,
-            false);
+            null);
 
     private static final SinkTable INGEST_LEDGER_TABLE = new SinkTable(
             "ingest_ledger",
@@ -170,7 +181,7 @@ final class SinkStatements {
                     + " WHERE ingest_ledger.records_read <= EXCLUDED.records_read",
             SinkStatements::bindLedger,
             LedgerCounts::rowKey,
-            true);
+            (candidate, current) -> candidate.read >= current.read);
 
     static final List<SinkStatement<?>> ALL =
             List.of(WINDOW_AGGREGATES, ANOMALIES, DEAD_LETTERS, LATE_EVENTS, INGEST_LEDGER);

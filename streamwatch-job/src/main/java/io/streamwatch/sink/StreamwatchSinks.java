@@ -47,6 +47,6 @@ public final class StreamwatchSinks {
                 statement.sql(),
                 statement.binder(),
                 statement.key(),
-                statement.latestWins());
+                statement.supersedes());
     }
 }

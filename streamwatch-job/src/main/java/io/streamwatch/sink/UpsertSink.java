@@ -3,6 +3,7 @@ package io.streamwatch.sink;
 import io.streamwatch.model.DeadLetter;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -37,8 +38,9 @@ public final class UpsertSink<T> implements Sink<T> {
     /**
      * @param table the table the statement writes, for the dead letters of refused rows
      * @param key the natural key of an element, to name a refused row
-     * @param latestWins whether a later element with the same key supersedes an earlier one in the
-     *     same batch, so that only the latest is written (a batch then never holds a key twice)
+     * @param supersedes for tables whose rows are replaced, not merged: whether an element makes
+     *     an earlier one with the same key in the same batch redundant, so that a batch never holds
+     *     a key twice (the same rule as the statement's own guard); null to write every element
      */
     public static <T> UpsertSink<T> of(
             JdbcSettings settings,
@@ -46,8 +48,8 @@ public final class UpsertSink<T> implements Sink<T> {
             String sql,
             JdbcStatementBuilder<T> binder,
             SerializableFunction<T, String> key,
-            boolean latestWins) {
-        return new UpsertSink<>(settings, new Statement<>(table, sql, binder, key, latestWins));
+            Supersedes<T> supersedes) {
+        return new UpsertSink<>(settings, new Statement<>(table, sql, binder, key, supersedes));
     }
 
     @Override
@@ -61,7 +63,7 @@ public final class UpsertSink<T> implements Sink<T> {
             String sql,
             JdbcStatementBuilder<T> binder,
             SerializableFunction<T, String> key,
-            boolean latestWins)
+            Supersedes<T> supersedes)
             implements Serializable {
         String stage() {
             return table + "-sink";
@@ -74,4 +76,7 @@ public final class UpsertSink<T> implements Sink<T> {
 
     /** A function that travels with the job graph. */
     public interface SerializableFunction<A, B> extends Function<A, B>, Serializable {}
+
+    /** Whether {@code candidate} replaces {@code current}, two elements with the same key. */
+    public interface Supersedes<T> extends BiPredicate<T, T>, Serializable {}
 }

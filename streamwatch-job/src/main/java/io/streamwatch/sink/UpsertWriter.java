@@ -54,10 +54,13 @@ final class UpsertWriter<T> implements SinkWriter<T> {
 
     @Override
     public void write(T element, Context context) throws IOException {
-        if (statement.latestWins()) {
+        if (statement.supersedes() != null) {
             String key = statement.key().apply(element);
-            latest.remove(key); // re-inserted last, so rows keep the order of their latest versions
-            latest.put(key, element);
+            T current = latest.get(key);
+            if (current == null || statement.supersedes().test(element, current)) {
+                latest.remove(key); // re-inserted last, so rows keep the order of their latest versions
+                latest.put(key, element);
+            }
         } else {
             batch.add(element);
         }

@@ -70,6 +70,25 @@ class DedupeFunctionTest {
     }
 
     @Test
+    void aCopyIsADuplicateByItsOwnPartitionsWatermarkNotByTheOperators() throws Exception {
+        send(event("A", "s1", 0));
+        Event sameClockLater = event("A", "s1", 0);
+        sameClockLater.partitionWatermark = RETENTION - 1; // its partition: the first copy not yet expired
+        send(sameClockLater);
+        Event afterExpiry = event("A", "s1", 2 * RETENTION); // resent much later
+        afterExpiry.partitionWatermark = RETENTION; // its partition is past the expiry, though the state is still there
+        send(afterExpiry);
+        assertThat(outputIds()).containsExactly("A", "A");
+
+        // the copy that counted again expires later; the first copy's cleanup must not drop it early
+        harness.processWatermark(RETENTION);
+        Event third = event("A", "s1", 2 * RETENTION);
+        third.partitionWatermark = RETENTION + 1;
+        send(third);
+        assertThat(outputIds()).containsExactly("A", "A");
+    }
+
+    @Test
     void remembersAnIdUntilTheWatermarkPassesItsRetention() throws Exception {
         send(event("A", "s1", 0));
         harness.processWatermark(RETENTION - 1);

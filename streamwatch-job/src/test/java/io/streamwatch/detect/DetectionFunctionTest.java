@@ -136,10 +136,10 @@ class DetectionFunctionTest {
             send(aggregate("a", w, 100.0));
         }
 
-        harness.processWatermark(minute(8) - 1);
+        harness.processWatermark(minute(8) - 2);
         assertThat(harness.extractOutputValues()).isEmpty();
 
-        harness.processWatermark(minute(8));
+        harness.processWatermark(minute(8) - 1);
         assertThat(harness.extractOutputValues()).singleElement().satisfies(e -> {
             assertThat(e.kind).isEqualTo(Kind.OPENED);
             assertThat(e.detector).isEqualTo("missingdata");
@@ -166,6 +166,23 @@ class DetectionFunctionTest {
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
         assertThat(counter("anomaliesOpened").getCount()).isEqualTo(1);
         assertThat(counter("anomaliesResolved").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aWindowAfterASilenceReportsItWhetherOrNotTheWatermarkGotThereFirst() throws Exception {
+        open(List.of(THRESHOLD), SETTINGS);
+        for (int w = 0; w < 5; w++) {
+            send(aggregate("a", w, 100.0));
+        }
+        send(aggregate("a", 9, 100.0)); // the watermark has not reached the silence's end yet
+
+        assertThat(harness.extractOutputValues())
+                .extracting(e -> e.kind + " " + e.detector + " " + (e.windowEnd - minute(0)) / MINUTE)
+                .containsExactly("OPENED missingdata 8", "RESOLVED missingdata 10");
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+        send(aggregate("a", 11, 100.0)); // one silent window only: nothing to report
+        assertThat(harness.extractOutputValues()).hasSize(2);
     }
 
     @Test
@@ -233,9 +250,9 @@ class DetectionFunctionTest {
         }
         assertThat(harness.numKeyedStateEntries()).isEqualTo(3);
 
-        harness.processWatermark(minute(8) - 1);
+        harness.processWatermark(minute(8) - 2);
         assertThat(harness.numKeyedStateEntries()).isEqualTo(3);
-        harness.processWatermark(minute(8));
+        harness.processWatermark(minute(8) - 1);
 
         assertThat(harness.extractOutputValues()).isEmpty();
         assertThat(harness.numKeyedStateEntries()).isZero();
@@ -265,9 +282,9 @@ class DetectionFunctionTest {
         send(aggregate("a", 1, Double.NaN));
         send(aggregate("a", 2, Double.POSITIVE_INFINITY));
 
-        harness.processWatermark(minute(6) - 1);
+        harness.processWatermark(minute(6) - 2);
         assertThat(harness.extractOutputValues()).isEmpty();
-        harness.processWatermark(minute(6));
+        harness.processWatermark(minute(6) - 1);
 
         assertThat(scores()).extracting(s -> s.windowStart).containsExactly(minute(0));
         assertThat(harness.extractOutputValues())

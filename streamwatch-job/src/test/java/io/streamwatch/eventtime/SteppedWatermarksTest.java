@@ -24,7 +24,7 @@ class SteppedWatermarksTest {
         public void markActive() {}
     };
     private final SteppedWatermarks<Object> generator =
-            new SteppedWatermarks<>(5_000, 1_000, 0, 1, new SimpleCounter());
+            new SteppedWatermarks<>(new PartitionClock.Rule(5_000, 0, 1), 1_000, new SimpleCounter());
 
     @Test
     void advancesOnEventsInStepsOfEventTime() {
@@ -60,7 +60,8 @@ class SteppedWatermarksTest {
     @Test
     void theSameDataGivesTheSameWatermarksWhateverTheReadSpeed() {
         // read fast (no periodic emission in between) and read slowly (periodic after each event)
-        SteppedWatermarks<Object> slow = new SteppedWatermarks<>(5_000, 1_000, 0, 1, new SimpleCounter());
+        SteppedWatermarks<Object> slow =
+                new SteppedWatermarks<>(new PartitionClock.Rule(5_000, 0, 1), 1_000, new SimpleCounter());
         List<Long> slowEmitted = new ArrayList<>();
         WatermarkOutput slowOutput = new WatermarkOutput() {
             @Override
@@ -90,7 +91,8 @@ class SteppedWatermarksTest {
     @Test
     void oneEventFarAheadOfAReplayDoesNotDragTheWatermark() {
         SimpleCounter ignored = new SimpleCounter();
-        SteppedWatermarks<Object> guarded = new SteppedWatermarks<>(5_000, 1_000, HOUR, 3, ignored);
+        SteppedWatermarks<Object> guarded =
+                new SteppedWatermarks<>(new PartitionClock.Rule(5_000, HOUR, 3), 1_000, ignored);
         long t = 10 * HOUR;
         guarded.onEvent("replayed", t, output);
         guarded.onEvent("live, stamped hours ahead", t + 5 * HOUR, output);
@@ -106,7 +108,8 @@ class SteppedWatermarksTest {
 
     @Test
     void aRealJumpAfterAnOutageMovesItOnceConfirmed() {
-        SteppedWatermarks<Object> guarded = new SteppedWatermarks<>(5_000, 1_000, HOUR, 3, new SimpleCounter());
+        SteppedWatermarks<Object> guarded =
+                new SteppedWatermarks<>(new PartitionClock.Rule(5_000, HOUR, 3), 1_000, new SimpleCounter());
         long t = 10 * HOUR;
         guarded.onEvent("before the outage", t, output);
         long back = t + 3 * HOUR;

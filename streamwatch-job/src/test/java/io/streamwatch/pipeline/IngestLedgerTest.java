@@ -2,6 +2,7 @@ package io.streamwatch.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamwatch.eventtime.PartitionClock;
 import io.streamwatch.model.DeadLetter;
 import io.streamwatch.model.Event;
 import io.streamwatch.model.Ingested;
@@ -53,7 +54,8 @@ class IngestLedgerTest {
 
     @Test
     void theContractStageSendsItsTalliesBeforeTheCheckpointBarrierNotPerRecord() throws Exception {
-        try (var harness = new OneInputStreamOperatorTestHarness<>(new ValidationSplitter())) {
+        try (var harness =
+                new OneInputStreamOperatorTestHarness<>(new ValidationSplitter(new PartitionClock.Rule(0, 0, 1)))) {
             harness.open();
             for (int offset = 0; offset < 5; offset++) {
                 Event e = new Event("e" + offset, "s", T0, 1).withLineage("t", 0, offset, T0 + offset * MINUTE / 2);

@@ -3,6 +3,7 @@ package io.streamwatch.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwatch.aggregate.AggregationSettings;
+import io.streamwatch.aggregate.WindowResultFunction;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.model.Event;
 import io.streamwatch.model.WindowAggregate;
@@ -71,9 +72,14 @@ class WindowAggregationTest {
         assertThat(output().get(1).count).isEqualTo(3);
         assertThat(output().get(1).max).isEqualTo(5.0);
 
-        harness.processWatermark(2 * MINUTE - 1); // window is now closed for good
+        harness.processWatermark(2 * MINUTE - 1); // window is now closed for good: its final firing
+        assertThat(harness.getSideOutput(WindowResultFunction.COMPLETE_WINDOWS))
+                .extracting(r -> r.getValue().count + " events, revision " + r.getValue().revision)
+                .containsExactly("3 events, revision 2");
         send("s", 30_000, 7.0);
-        assertThat(output()).hasSize(2);
+        assertThat(output())
+                .as("the final firing repeats the last row: not written again")
+                .hasSize(2);
         assertThat(harness.getSideOutput(StreamwatchPipeline.LATE_EVENTS))
                 .extracting(r -> r.getValue().value)
                 .containsExactly(7.0);
@@ -109,6 +115,24 @@ class WindowAggregationTest {
         send("s", 40_000, 1);
         harness.processWatermark(3 * MINUTE);
         assertThat(output()).extracting(a -> a.windowStart).containsExactly(0L, 30_000L);
+    }
+
+    @Test
+    void aSlidingEventJoinsOnlyTheWindowsItsOwnPartitionHasNotClosed() throws Exception {
+        open(Map.of(
+                "aggregation.window",
+                "sliding",
+                "aggregation.size",
+                "1min",
+                "aggregation.slide",
+                "30s",
+                "aggregation.allowed-lateness",
+                "0s"));
+        Event e = new Event("e", "s", 40_000, 1);
+        e.partitionWatermark = MINUTE; // its partition is past window [0, 60 s), not past [30 s, 90 s)
+        harness.processElement(new StreamRecord<>(e, e.eventTime));
+        harness.processWatermark(3 * MINUTE);
+        assertThat(output()).extracting(a -> a.windowStart).containsExactly(30_000L);
     }
 
     @Test

@@ -79,6 +79,29 @@ class UpsertITCase {
     }
 
     @Test
+    void aReCreatedWindowWithFewerEventsNeverReplacesItsCompletePredecessor() {
+        WindowAggregate complete = aggregate("a", T0, 2); // 20 events, revision 2
+        WindowAggregate recreated = aggregate("a", T0, 1); // state dropped, a new window: 1 event, revision 1
+        recreated.count = 1;
+        recreated.revision = 1;
+        write(SinkStatements.WINDOW_AGGREGATES, List.of(complete));
+        Map<String, Object> before = rows("window_aggregates").get(0);
+
+        write(SinkStatements.WINDOW_AGGREGATES, List.of(recreated));
+        WindowAggregate recreatedLater = aggregate("a", T0, 1);
+        recreatedLater.count = 5;
+        recreatedLater.revision = 9; // a high revision does not outweigh fewer events
+        write(SinkStatements.WINDOW_AGGREGATES, List.of(recreatedLater));
+
+        assertThat(rows("window_aggregates")).containsExactly(before);
+        // and the sink's batch keeps the same version the statement would
+        assertThat(SinkStatements.isAtLeastAsNew(recreatedLater, complete)).isFalse();
+        assertThat(SinkStatements.isAtLeastAsNew(complete, recreatedLater)).isTrue();
+        assertThat(SinkStatements.isAtLeastAsNew(aggregate("a", T0, 2), complete))
+                .isTrue();
+    }
+
+    @Test
     void resolvingFillsTheResolvedColumnsAndKeepsTheOpeningOnes() {
         write(SinkStatements.ANOMALIES, List.of(opened("a", T0)));
         write(SinkStatements.ANOMALIES, List.of(resolved("a", T0)));

@@ -6,13 +6,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything the job wrote, row for row, without the columns that depend on timing (when a row
- * was written or received, the watermark an event met, which partition's minute counts a
- * duplicate, how many events were late but accepted): what two runs over the same topic must agree on.
+ * Everything the job wrote, row for row, without the columns that depend on timing (README, "What
+ * is deterministic"): when a row was written or received, a window's revision (how many times it
+ * was written, which depends on whether its late events came before or after its on-time firing),
+ * and which partition's minute counts a duplicate whose copies are on different partitions. What
+ * two runs over the same topic must agree on.
  *
  * <p>Sums, means and deviations are compared to the rounding their order of additions allows
- * (relative 1e-12): a window's events arrive in the order their partitions interleave, which a run
- * does not repeat, and floating-point addition is not associative.
+ * (relative 1e-12): the events of a series spread over partitions arrive in the order the
+ * partitions interleave, which a run does not repeat, and floating-point addition is not associative.
  */
 public final class TableContents {
     private static final Map<String, String> QUERIES = new LinkedHashMap<>();
@@ -21,7 +23,7 @@ public final class TableContents {
         QUERIES.put(
                 "window_aggregates",
                 "SELECT series_key, window_start, window_end, count, sum, min, max, mean, stddev, first_event_time,"
-                        + " last_event_time, p50, p95, p99, revision FROM window_aggregates"
+                        + " last_event_time, p50, p95, p99 FROM window_aggregates"
                         + " ORDER BY series_key, window_start, window_end");
         QUERIES.put(
                 "anomalies",
@@ -37,19 +39,19 @@ public final class TableContents {
         QUERIES.put(
                 "late_events",
                 "SELECT topic, partition, kafka_offset, event_id, series_key, event_time, value, source, unit,"
-                        + " attributes::text AS attributes FROM late_events ORDER BY topic, partition, kafka_offset");
+                        + " attributes::text AS attributes, watermark FROM late_events ORDER BY topic, partition, kafka_offset");
         // which of two copies on different partitions is the duplicate depends on how the partitions
         // interleave: rows are compared without it, its total with the others
         QUERIES.put(
                 "ingest_ledger",
                 "SELECT topic, partition, arrival_minute, records_read, valid, invalid, quarantined,"
-                        + " late_dropped, first_offset, last_offset FROM ingest_ledger"
+                        + " late_accepted, late_dropped, first_offset, last_offset FROM ingest_ledger"
                         + " ORDER BY topic, partition, arrival_minute");
         QUERIES.put(
                 "ingest_ledger totals",
                 "SELECT sum(records_read) AS read, sum(valid) AS valid, sum(invalid) AS invalid,"
                         + " sum(quarantined) AS quarantined, sum(duplicates) AS duplicates,"
-                        + " sum(late_dropped) AS late_dropped FROM ingest_ledger");
+                        + " sum(late_accepted) AS late_accepted, sum(late_dropped) AS late_dropped FROM ingest_ledger");
     }
 
     private TableContents() {}
@@ -68,8 +70,9 @@ public final class TableContents {
             List<Map<String, Object>> want = expected.get(table);
             List<Map<String, Object>> got = actual.get(table);
             if (got == null || got.size() != want.size()) {
-                throw new AssertionError(
-                        table + ": " + (got == null ? 0 : got.size()) + " rows, expected " + want.size());
+                List<Map<String, Object>> actualRows = got == null ? List.of() : got;
+                throw new AssertionError(table + ": " + actualRows.size() + " rows, expected " + want.size()
+                        + "\n  missing " + without(want, actualRows) + "\n  extra   " + without(actualRows, want));
             }
             for (int i = 0; i < want.size(); i++) {
                 if (!sameRow(want.get(i), got.get(i))) {
@@ -78,6 +81,13 @@ public final class TableContents {
                 }
             }
         }
+    }
+
+    private static List<Map<String, Object>> without(List<Map<String, Object>> rows, List<Map<String, Object>> others) {
+        return rows.stream()
+                .filter(r -> others.stream().noneMatch(o -> sameRow(r, o)))
+                .limit(5)
+                .toList();
     }
 
     private static boolean sameRow(Map<String, Object> a, Map<String, Object> b) {

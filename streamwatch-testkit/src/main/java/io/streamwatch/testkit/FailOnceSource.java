@@ -3,10 +3,12 @@ package io.streamwatch.testkit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceEvent;
+import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SourceSplit;
@@ -17,11 +19,12 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.testutils.junit.SharedReference;
 
 /**
- * Wraps a real source (Kafka's, in the recovery tests) and fails its reader exactly once: after a
- * checkpoint has completed and the reader has been polled {@code afterRecords} more times (a
- * split reader emits at most one record per poll), so that
- * the failure finds data in flight that the checkpoint does not cover. Until that checkpoint the
- * reader is slowed down, so that it does not reach the end of a bounded input first.
+ * Wraps a real source (Kafka's, in the recovery tests) and fails its reader exactly once: once it
+ * has emitted {@code afterRecords} records and at least one checkpoint has completed, so that the
+ * failure finds data in flight that the last checkpoint does not cover, and the restore starts
+ * from a point the test can place in the data. Until it fails, each poll (at most one record) is
+ * slowed down by a millisecond, so that checkpoints complete all along the input and a fast reader
+ * does not reach the end first.
  *
  * <p>Whether it already failed is shared with the test through a {@link SharedReference}
  * ({@code SharedObjectsExtension}), so no static flag leaks between tests.
@@ -72,7 +75,7 @@ public final class FailOnceSource<T, S extends SourceSplit, E> implements Source
         private final SharedReference<AtomicBoolean> failed;
         private final int afterRecords;
         private volatile boolean checkpointCompleted;
-        private int polledSinceCheckpoint;
+        private long emitted;
 
         Reader(SourceReader<T, S> delegate, SharedReference<AtomicBoolean> failed, int afterRecords) {
             this.delegate = delegate;
@@ -83,15 +86,88 @@ public final class FailOnceSource<T, S extends SourceSplit, E> implements Source
         @Override
         public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
             if (!failed.get().get()) {
-                if (!checkpointCompleted) {
-                    Thread.sleep(1);
-                } else if (++polledSinceCheckpoint > afterRecords
+                if (checkpointCompleted
+                        && emitted >= afterRecords
                         && failed.get().compareAndSet(false, true)) {
                     throw new IllegalStateException(
-                            "injected failure after a completed checkpoint and " + afterRecords + " more records");
+                            "injected failure after a completed checkpoint and " + emitted + " records");
                 }
+                Thread.sleep(1);
             }
-            return delegate.pollNext(output);
+            return delegate.pollNext(counting(output));
+        }
+
+        /** The output, counting what the reader emits, directly or through a split's output. */
+        private ReaderOutput<T> counting(ReaderOutput<T> output) {
+            return new ReaderOutput<>() {
+                @Override
+                public void collect(T record) {
+                    emitted++;
+                    output.collect(record);
+                }
+
+                @Override
+                public void collect(T record, long timestamp) {
+                    emitted++;
+                    output.collect(record, timestamp);
+                }
+
+                @Override
+                public void emitWatermark(Watermark watermark) {
+                    output.emitWatermark(watermark);
+                }
+
+                @Override
+                public void markIdle() {
+                    output.markIdle();
+                }
+
+                @Override
+                public void markActive() {
+                    output.markActive();
+                }
+
+                @Override
+                public SourceOutput<T> createOutputForSplit(String splitId) {
+                    return countingSplit(output.createOutputForSplit(splitId));
+                }
+
+                @Override
+                public void releaseOutputForSplit(String splitId) {
+                    output.releaseOutputForSplit(splitId);
+                }
+            };
+        }
+
+        private SourceOutput<T> countingSplit(SourceOutput<T> split) {
+            return new SourceOutput<>() {
+                @Override
+                public void collect(T record) {
+                    emitted++;
+                    split.collect(record);
+                }
+
+                @Override
+                public void collect(T record, long timestamp) {
+                    emitted++;
+                    split.collect(record, timestamp);
+                }
+
+                @Override
+                public void emitWatermark(Watermark watermark) {
+                    split.emitWatermark(watermark);
+                }
+
+                @Override
+                public void markIdle() {
+                    split.markIdle();
+                }
+
+                @Override
+                public void markActive() {
+                    split.markActive();
+                }
+            };
         }
 
         @Override
