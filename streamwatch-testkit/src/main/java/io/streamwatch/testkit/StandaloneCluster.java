@@ -54,6 +54,9 @@ public final class StandaloneCluster implements AutoCloseable {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Process jobManager;
+    /** computed once: a TaskManager started after a kill must not wait for another JVM to size it */
+    private final List<String> taskManagerFlags;
+
     private final List<Process> taskManagers = new ArrayList<>();
     private int processesStarted;
 
@@ -67,6 +70,7 @@ public final class StandaloneCluster implements AutoCloseable {
         this.restUrl = URI.create("http://localhost:" + restPort);
         Files.createDirectories(logDir());
         this.jobManager = launch("jobmanager", ENTRYPOINT, memoryFlags("GET_JM_RESOURCE_PARAMS"));
+        this.taskManagerFlags = memoryFlags("GET_TM_RESOURCE_PARAMS");
     }
 
     /**
@@ -164,7 +168,7 @@ public final class StandaloneCluster implements AutoCloseable {
 
     /** Starts one more TaskManager and returns at once; see {@link #awaitTaskManagers}. */
     public void startTaskManager() {
-        taskManagers.add(launch("taskmanager", TASK_MANAGER, memoryFlags("GET_TM_RESOURCE_PARAMS")));
+        taskManagers.add(launch("taskmanager", TASK_MANAGER, taskManagerFlags));
     }
 
     /** {@code kill -9} of the oldest TaskManager still alive: no shutdown hook, no goodbye to the JobManager. */
@@ -303,6 +307,14 @@ public final class StandaloneCluster implements AutoCloseable {
                 () -> List.of("FAILED", "CANCELED", "FINISHED").contains(jobState(jobId)));
     }
 
+    /**
+     * When the job last entered {@code state} (epoch milliseconds, the JobManager's clock), or 0 if
+     * it never did: {@code GET /jobs/:id} keeps one timestamp per state.
+     */
+    public long lastEntered(String jobId, String state) {
+        return jobDetails(jobId).path("timestamps").path(state).asLong();
+    }
+
     /** A job-level metric, e.g. {@code numRestarts}, or -1 while the JobManager does not have it yet. */
     public long jobMetric(String jobId, String metric) {
         JsonNode values = get("/jobs/" + jobId + "/metrics?get=" + metric);
@@ -327,6 +339,12 @@ public final class StandaloneCluster implements AutoCloseable {
      * bounded input. Returns the savepoint's path.
      */
     public String stopWithSavepoint(String jobId, Path directory, boolean drain, Duration timeout) {
+        // Flink refuses a savepoint while a task is still being deployed or restored
+        Await.until(
+                "all tasks of job " + jobId + " running",
+                timeout,
+                () -> allTasksRunning(jobId),
+                () -> describeJob(jobId));
         JsonNode trigger = post(
                 "/jobs/" + jobId + "/stop",
                 Map.of("targetDirectory", directory.toUri().toString(), "drain", drain, "formatType", "CANONICAL"));
@@ -407,6 +425,22 @@ public final class StandaloneCluster implements AutoCloseable {
             throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());
+    }
+
+    /** The lines of every process's log that contain {@code text}, e.g. " ERROR ". */
+    public List<String> logLines(String text) {
+        try (java.util.stream.Stream<Path> logs = Files.list(logDir())) {
+            List<String> lines = new ArrayList<>();
+            for (Path log :
+                    logs.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
+                Files.readAllLines(log).stream()
+                        .filter(l -> l.contains(text))
+                        .forEach(l -> lines.add(log.getFileName() + ": " + l));
+            }
+            return lines;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Kills every process of the cluster; there is nothing to keep. */
