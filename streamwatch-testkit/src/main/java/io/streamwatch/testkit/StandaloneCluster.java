@@ -221,12 +221,11 @@ public final class StandaloneCluster implements AutoCloseable {
 
     /**
      * Uploads the jar ({@code POST /jars/upload}) and runs it ({@code POST /jars/:id/run}); the
-     * program's {@code main()} runs in the JobManager. The parallelism is passed explicitly: the run
-     * handler does not apply {@code parallelism.default} of the cluster's configuration.
+     * program's {@code main()} runs in the JobManager.
      *
      * @param savepoint a savepoint to start from, or null
      */
-    public String submitWithRest(Path jar, List<String> programArgs, int parallelism, String savepoint)
+    public String submitWithRest(Path jar, List<String> programArgs, String savepoint)
             throws IOException, InterruptedException {
         String boundary = "streamwatch-" + UUID.randomUUID();
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
@@ -246,7 +245,6 @@ public final class StandaloneCluster implements AutoCloseable {
         String jarId = Path.of(uploaded.path("filename").asText()).getFileName().toString();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("programArgsList", programArgs);
-        body.put("parallelism", parallelism);
         if (savepoint != null) body.put("savepointPath", savepoint);
         JsonNode run = post("/jars/" + jarId + "/run", body);
         return run.path("jobid").asText();
