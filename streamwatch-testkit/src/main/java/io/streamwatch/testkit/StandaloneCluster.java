@@ -58,6 +58,9 @@ public final class StandaloneCluster implements AutoCloseable {
     private final List<String> taskManagerFlags;
 
     private final List<Process> taskManagers = new ArrayList<>();
+    /** jar to the id the JobManager gave it: each jar is uploaded once, as in the web UI */
+    private final Map<Path, String> uploadedJars = new LinkedHashMap<>();
+
     private int processesStarted;
 
     private StandaloneCluster(
@@ -220,13 +223,26 @@ public final class StandaloneCluster implements AutoCloseable {
     }
 
     /**
-     * Uploads the jar ({@code POST /jars/upload}) and runs it ({@code POST /jars/:id/run}); the
+     * Uploads the jar ({@code POST /jars/upload}, once per jar) and runs it ({@code POST /jars/:id/run}); the
      * program's {@code main()} runs in the JobManager.
      *
      * @param savepoint a savepoint to start from, or null
      */
     public String submitWithRest(Path jar, List<String> programArgs, String savepoint)
             throws IOException, InterruptedException {
+        String jarId = uploadedJars.get(jar);
+        if (jarId == null) {
+            jarId = upload(jar);
+            uploadedJars.put(jar, jarId);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("programArgsList", programArgs);
+        if (savepoint != null) body.put("savepointPath", savepoint);
+        JsonNode run = post("/jars/" + jarId + "/run", body);
+        return run.path("jobid").asText();
+    }
+
+    private String upload(Path jar) throws IOException, InterruptedException {
         String boundary = "streamwatch-" + UUID.randomUUID();
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
                         + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
@@ -242,12 +258,7 @@ public final class StandaloneCluster implements AutoCloseable {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode uploaded = check("/jars/upload", upload);
-        String jarId = Path.of(uploaded.path("filename").asText()).getFileName().toString();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("programArgsList", programArgs);
-        if (savepoint != null) body.put("savepointPath", savepoint);
-        JsonNode run = post("/jars/" + jarId + "/run", body);
-        return run.path("jobid").asText();
+        return Path.of(uploaded.path("filename").asText()).getFileName().toString();
     }
 
     /** The job's state as the REST API reports it: CREATED, RUNNING, RESTARTING, FINISHED, ... */
