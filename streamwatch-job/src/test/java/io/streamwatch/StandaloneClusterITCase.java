@@ -151,20 +151,22 @@ class StandaloneClusterITCase {
 
         String first = cluster.submitWithRest(JAR, withParallelism(arguments, 2), null);
         jobs.add(first);
-        long atFirst = runUntilCheckpointed(first, db, 2);
+        runUntilProgress(first, db, 2);
         String savepoint = cluster.stopWithSavepoint(first, savepoints, false, RUN_TIMEOUT);
+        long atFirst = recordsRead(db);
 
         String second = cluster.submitWithRest(JAR, withParallelism(arguments, 1), savepoint);
         jobs.add(second);
-        long atSecond = runUntilCheckpointed(second, db, 1);
+        runUntilProgress(second, db, 1);
         savepoint = cluster.stopWithSavepoint(second, savepoints, false, RUN_TIMEOUT);
+        long atSecond = recordsRead(db);
 
         String third = cluster.submitWithRest(JAR, withParallelism(arguments, 2), savepoint);
         jobs.add(third);
-        runUntilCheckpointed(third, db, 2);
+        runUntilProgress(third, db, 2);
         System.out.printf(
-                "savepoint upgrade: %d of %d records read at parallelism 2 before the first savepoint, %d at"
-                        + " parallelism 1 before the second%n",
+                "savepoint upgrade: %d of %d records read at parallelism 2 by the first savepoint, %d by the"
+                        + " second, at parallelism 1%n",
                 atFirst, records, atSecond);
         Map<String, List<Map<String, Object>>> upgraded = drain(third, db);
         TableContents.assertSame(reference(), upgraded);
@@ -245,17 +247,21 @@ class StandaloneClusterITCase {
     }
 
     /**
-     * Waits until the job runs at {@code parallelism} with a checkpoint completed after it started;
-     * returns the records read by then. How much each phase reads depends on the machine's speed:
-     * a phase may read all that is there, and the next ones then restore the state and carry it on.
+     * Waits until the job runs at {@code parallelism} and a checkpoint has stored more of the input
+     * (or all of it), so that each savepoint holds state the next version must carry on. How much
+     * each phase reads beyond that depends on the machine's speed.
      */
-    private static long runUntilCheckpointed(String job, TestDatabase db, int parallelism) {
+    private static void runUntilProgress(String job, TestDatabase db, int parallelism) {
         cluster.awaitJobState(job, "RUNNING", RUN_TIMEOUT);
-        Await.until("a checkpoint of job " + job, RUN_TIMEOUT, () -> cluster.completedCheckpoints(job) > 0);
         assertThat(cluster.jobDetails(job).path("vertices"))
                 .as("the job's vertices run at parallelism " + parallelism)
                 .allMatch(v -> v.path("parallelism").asInt() == parallelism);
-        return recordsRead(db);
+        long before = recordsRead(db);
+        Await.until(
+                "a checkpoint of job " + job + " with more records read than " + before,
+                RUN_TIMEOUT,
+                () -> cluster.completedCheckpoints(job) > 0 && (recordsRead(db) > before || before == records),
+                () -> recordsRead(db) + " read, " + cluster.describeJob(job));
     }
 
     /** Records the job has accounted for in the ledger (written at each checkpoint). */
