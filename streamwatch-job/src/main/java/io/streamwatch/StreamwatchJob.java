@@ -33,12 +33,27 @@ public final class StreamwatchJob {
         StreamwatchConfig config;
         try {
             config = StreamwatchConfig.fromArgs(args, System.getenv());
+            requireSecrets(config);
         } catch (ConfigException e) {
             // the message lists every problem; a stack trace would only bury it
             System.err.println(e.getMessage());
             throw e;
         }
         run(config);
+    }
+
+    /**
+     * Refuses to start without the database password: the job would go on without one, and the
+     * database's refusal does not name the variable. Other tests and tools build configurations
+     * without an environment, so the check is here, where the job starts, not in the reader.
+     */
+    static void requireSecrets(StreamwatchConfig config) {
+        if (config.jdbc().settings().password() != null) return;
+        String variable = config.effective().get("sink.jdbc.password-env");
+        throw new ConfigException(List.of("sink.jdbc.password-env: environment variable " + variable
+                + " is not set; set it to the database password (empty for a database that asks for none) in"
+                + " the environment of the process that runs main(): the one running flink run, or the"
+                + " JobManager when the job is submitted through the REST API or the web UI"));
     }
 
     public static JobExecutionResult run(StreamwatchConfig config) throws Exception {

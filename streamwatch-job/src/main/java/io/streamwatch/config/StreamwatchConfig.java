@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -34,6 +35,9 @@ import java.util.regex.PatternSyntaxException;
  * The job's whole configuration: read from one YAML file (conf/streamwatch.yaml documents every
  * key), overridden from the command line with {@code --some.key value}, validated at once.
  * Secrets never live in the file: it names environment variables that hold them.
+ *
+ * @param givenKeys the keys the file or the command line set; every other key has its default
+ *     (JobEnvironment leaves Flink's settings to the cluster where the job's are defaults)
  */
 public record StreamwatchConfig(
         String jobName,
@@ -47,7 +51,8 @@ public record StreamwatchConfig(
         AlertSettings alerting,
         JdbcSinkSettings jdbc,
         CheckpointSettings checkpointing,
-        Map<String, String> effective)
+        Map<String, String> effective,
+        Set<String> givenKeys)
         implements Serializable {
 
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
@@ -84,7 +89,12 @@ public record StreamwatchConfig(
 
     public static Map<String, Object> readYaml(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new ConfigException(List.of("--config: file '" + file + "' does not exist"));
+            throw new ConfigException(List.of("--config: file '" + file + "' does not exist"
+                    + (file.isAbsolute()
+                            ? ""
+                            : " (looked for " + file.toAbsolutePath() + ", relative to the working directory of"
+                                    + " the process that runs main(): the JobManager's when the job is submitted"
+                                    + " through the REST API or the web UI; give an absolute path)")));
         }
         try (InputStream in = Files.newInputStream(file)) {
             return readYaml(in);
@@ -181,7 +191,8 @@ public record StreamwatchConfig(
                 alerting,
                 jdbc,
                 checkpointing,
-                Map.copyOf(r.effective()));
+                Map.copyOf(r.effective()),
+                Set.copyOf(flat.keySet()));
     }
 
     /** Defaults plus the given overrides, with no environment: for tests and tools. */

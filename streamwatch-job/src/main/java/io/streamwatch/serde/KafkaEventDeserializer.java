@@ -10,6 +10,21 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class KafkaEventDeserializer implements KafkaRecordDeserializationSchema<Ingested> {
     private static final long serialVersionUID = 1L;
 
+    static {
+        // On a cluster, Kafka's clients (the JobManager's admin client, the TaskManager's consumers)
+        // may close on their own threads after Flink has closed the job's class loader, and the
+        // client loads Selector$CloseMode only then: a NoClassDefFoundError in the log whenever a
+        // job ends. This class is loaded wherever the source is, so loading that one now avoids it.
+        try {
+            Class.forName(
+                    "org.apache.kafka.common.network.Selector$CloseMode",
+                    true,
+                    KafkaEventDeserializer.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            // a Kafka client without the class cannot fail to load it at close either
+        }
+    }
+
     private final EventParser parser;
 
     public KafkaEventDeserializer(EventParser parser) {
