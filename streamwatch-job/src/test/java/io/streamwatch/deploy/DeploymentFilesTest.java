@@ -145,6 +145,8 @@ class DeploymentFilesTest {
         assertThat(flink).containsEntry("high-availability.type", "kubernetes");
         assertThat(flink.get("high-availability.storageDir").toString()).startsWith("s3://");
         assertThat(flink).containsEntry("job.autoscaler.enabled", "true");
+        // Flink's default for a job first run at parallelism up to 85: savepoints from elsewhere restore
+        assertThat(flink).containsEntry("pipeline.max-parallelism", "128");
 
         Map<String, Object> job = (Map<String, Object>) spec.get("job");
         assertThat(job).containsEntry("upgradeMode", "savepoint").containsEntry("parallelism", 2);
