@@ -93,11 +93,19 @@ class DashboardITCase {
         JobClient job = env.executeAsync(config.jobName());
         try {
             URI metrics = URI.create("http://localhost:" + REPORTER_PORT + "/metrics");
-            Await.until("the job to emit windows and complete a checkpoint", Duration.ofSeconds(90), () -> {
-                Scrape s = Scrape.fetch(metrics);
-                return s.sum("flink_jobmanager_job_numberOfCompletedCheckpoints") >= 1
-                        && s.sum("flink_taskmanager_job_task_operator_windowsEmitted") >= 1;
-            });
+            String checkpoints = "flink_jobmanager_job_numberOfCompletedCheckpoints";
+            String windows = "flink_taskmanager_job_task_operator_windowsEmitted";
+            Await.until(
+                    "the job to emit windows and complete a checkpoint",
+                    Duration.ofSeconds(90),
+                    () -> {
+                        Scrape s = Scrape.fetch(metrics);
+                        return s.sum(checkpoints) >= 1 && s.sum(windows) >= 1;
+                    },
+                    () -> {
+                        Scrape s = Scrape.fetch(metrics);
+                        return checkpoints + " " + s.sum(checkpoints) + ", " + windows + " " + s.sum(windows);
+                    });
             Scrape scrape = Scrape.fetch(metrics);
             scrape.writeTo(Path.of("target", "dashboard-scrape.txt"));
 
@@ -109,9 +117,6 @@ class DashboardITCase {
                     .as("metrics or labels the dashboard queries that the job does not export"
                             + " (the scrape is in target/dashboard-scrape.txt)")
                     .isEmpty();
-            // the check itself: a panel on a metric nobody exports is reported
-            assertThat(Dashboard.missing(List.of("rate(flink_taskmanager_job_task_operator_noSuchMetric[1m])"), scrape))
-                    .hasSize(1);
 
             // a query PostgreSQL refuses fails here at once; the dead letter may still be on its way
             assertThat(dashboard.sqlQueries()).as("the dashboard's SQL queries").isNotEmpty();
