@@ -20,6 +20,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
@@ -72,11 +73,8 @@ class DashboardITCase {
         Map<String, String> overrides =
                 BoundedProductionJob.connection(KAFKA.bootstrapServers(), topic, db, checkpoints);
         overrides.put("watermarks.idleness", "0s");
-        Map<String, String> environment = Map.of(
-                BoundedProductionJob.PASSWORD_ENV,
-                db.password() == null ? "" : db.password(),
-                "DASHBOARD_SLACK_URL",
-                "http://127.0.0.1:9/never-called");
+        Map<String, String> environment = new HashMap<>(BoundedProductionJob.environment(db));
+        environment.put("DASHBOARD_SLACK_URL", "http://127.0.0.1:9/never-called");
         // one receiver, so that the alert delivery panels' per-receiver metrics exist
         Map<String, Object> tree = Map.of(
                 "alerting",
