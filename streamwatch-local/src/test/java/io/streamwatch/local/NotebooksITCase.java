@@ -1,6 +1,7 @@
 package io.streamwatch.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reopened by {@code ./streamwatch db} after the demo stopped its servers, and on the output of
  * {@code ./streamwatch nab} over a few generated files. A failing cell (an assertion of the notebook:
  * the reconciliation, every labelled window drawn, the sweep agreeing with scores.md) fails the test.
- * The executed notebooks and their HTML stay in target/notebooks/.
+ * The executed notebooks stay in target/notebooks/ as HTML, figures included.
  *
  * <p>Needs Jupyter with pandas, matplotlib and psycopg2 under Debian's interpreter ({@code .ci/run}
  * installs them): skipped without it, except in CI ({@code CI=true}), where a missing Jupyter fails.
@@ -72,17 +73,30 @@ class NotebooksITCase {
     @Test
     void runAnalysisOnADemosDatabaseReopenedByDb() throws Exception {
         Path data = dir.resolve("local-data");
-        Summary summary = Launcher.parse(new Demo(), "--duration", "30s", "--web-port", "0", "--data", data.toString())
+        Summary summary = Launcher.parse(
+                        new Demo(),
+                        "--duration",
+                        "30s",
+                        "--warmup-windows",
+                        "20",
+                        "--web-port",
+                        "0",
+                        "--data",
+                        data.toString())
                 .run(new Console(new PrintStream(OutputStream.nullOutputStream()), false), new StopSignal());
         assertThat(summary.reconciles()).as(summary.render()).isTrue();
         assertThat(summary.anomalyRows()).as(summary.render()).isPositive();
 
+        assertThatThrownBy(() -> Launcher.parse(new Db(), "--data", data.toString(), "--run", "run_19700101_000000")
+                        .open(DataDir.open(data, false)))
+                .isInstanceOf(LauncherException.class)
+                .hasMessageContaining("no database run_19700101_000000")
+                .hasMessageEndingWith("runs: " + summary.runId());
         Db db = Launcher.parse(new Db(), "--data", data.toString());
         try (Db.Opened opened = db.open(DataDir.open(data, false))) {
             assertThat(opened.database()).isEqualTo(summary.runId());
             Map<String, String> env = opened.environment();
-            execute("run-analysis.ipynb", EXECUTED, env);
-            assertThat(Files.readString(EXECUTED.resolve("run-analysis.ipynb")))
+            assertThat(execute("run-analysis.ipynb", EXECUTED, env))
                     .contains("Reconciliation PASSED: all " + String.format(Locale.ROOT, "%,d", summary.recordsIn()));
 
             // a late event lost: the notebook must notice, or its PASSED above proves nothing
@@ -113,39 +127,48 @@ class NotebooksITCase {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
 
-        execute(
-                "detector-backtest.ipynb",
-                EXECUTED,
-                Map.of("STREAMWATCH_NAB_OUT", out.toString(), "STREAMWATCH_NAB_WINDOWS", windows.toString()));
-        assertThat(Files.readString(EXECUTED.resolve("detector-backtest.ipynb")))
+        assertThat(execute(
+                        "detector-backtest.ipynb",
+                        EXECUTED,
+                        Map.of("STREAMWATCH_NAB_OUT", out.toString(), "STREAMWATCH_NAB_WINDOWS", windows.toString())))
                 .contains("every labelled window of 2 files drawn")
                 .contains("agree with scores.md");
     }
 
-    /** Executes a notebook into {@code outDir} (and renders it as HTML there); fails with Jupyter's output. */
-    private static void execute(String notebook, Path outDir, Map<String, String> env) throws Exception {
-        Run run = nbconvert(NOTEBOOKS.resolve(notebook), outDir, env, "--to", "notebook", "--execute");
+    /**
+     * Executes a notebook into {@code outDir} as HTML, which a browser opens without Jupyter; fails with
+     * Jupyter's output, the failing cell's traceback included.
+     *
+     * @return the HTML
+     */
+    private static String execute(String notebook, Path outDir, Map<String, String> env) throws Exception {
+        Run run = nbconvert(notebook, outDir, env);
         if (run.code() != 0) fail(notebook + " failed (jupyter exit code " + run.code() + "):\n" + run.output());
-        Run html = nbconvert(outDir.resolve(notebook), outDir, Map.of(), "--to", "html");
-        if (html.code() != 0) fail("rendering " + notebook + " as HTML failed:\n" + html.output());
+        return Files.readString(outDir.resolve(notebook.replace(".ipynb", ".html")));
     }
 
     private static String executeExpectingFailure(String notebook, Path outDir, Map<String, String> env)
             throws Exception {
-        Run run = nbconvert(NOTEBOOKS.resolve(notebook), outDir, env, "--to", "notebook", "--execute");
+        Run run = nbconvert(notebook, outDir, env);
         assertThat(run.code()).as(run.output()).isNotZero();
         return run.output();
     }
 
     private record Run(int code, String output) {}
 
-    private static Run nbconvert(Path notebook, Path outDir, Map<String, String> env, String... how)
+    private static Run nbconvert(String notebook, Path outDir, Map<String, String> env)
             throws IOException, InterruptedException {
         Files.createDirectories(outDir);
-        List<String> command = new ArrayList<>(List.of(JUPYTER.toString(), "nbconvert"));
-        command.addAll(List.of(how));
-        command.addAll(
-                List.of("--ExecutePreprocessor.timeout=300", "--output-dir", outDir.toString(), notebook.toString()));
+        List<String> command = List.of(
+                JUPYTER.toString(),
+                "nbconvert",
+                "--to",
+                "html",
+                "--execute",
+                "--ExecutePreprocessor.timeout=300",
+                "--output-dir",
+                outDir.toString(),
+                NOTEBOOKS.resolve(notebook).toString());
         Path log = Files.createTempFile(outDir, "nbconvert", ".log");
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(NOTEBOOKS.toFile())
