@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -73,15 +72,13 @@ final class Db implements Callable<Integer> {
         DataDir dir = DataDir.open(data, false);
         Launcher.logTo(dir.logFile());
         Opened opened = open(dir);
-        CountDownLatch stopped = new CountDownLatch(1);
-        // Ctrl-C ends the JVM; the hook stops PostgreSQL cleanly first, so the cluster stays usable
+        // Ctrl-C ends the JVM (exit code 130); the hook stops PostgreSQL cleanly first, so the cluster stays usable
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 opened.close();
             } catch (IOException e) {
                 System.err.println("streamwatch db: PostgreSQL did not stop cleanly: " + e.getMessage());
             }
-            stopped.countDown();
         }));
         System.out.println("PostgreSQL of " + dir.root() + " on port "
                 + opened.server().port() + "; runs: " + String.join(", ", opened.runs()));
@@ -92,8 +89,7 @@ final class Db implements Callable<Integer> {
         System.out.println("JDBC: " + opened.server().url(opened.database()) + " (user " + EmbeddedPostgresServer.USER
                 + ", no password)");
         System.out.println("Serving until Ctrl-C.");
-        stopped.await();
-        return 0;
+        for (; ; ) Thread.sleep(Long.MAX_VALUE);
     }
 
     /** Starts the kept cluster and picks the run's database; the caller closes it. */
