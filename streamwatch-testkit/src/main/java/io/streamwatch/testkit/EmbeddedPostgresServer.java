@@ -41,7 +41,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return startIn(dataDir, freePort());
     }
 
-    private static EmbeddedPostgresServer startIn(Path dataDir, int port) throws IOException {
+    /** As {@link #startIn(Path)}, on the given port: for a server whose clients were told where it is. */
+    public static EmbeddedPostgresServer startIn(Path dataDir, int port) throws IOException {
         Files.createDirectories(dataDir);
         return new EmbeddedPostgresServer(
                 EmbeddedPostgres.builder()
@@ -74,6 +75,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             s.execute("CREATE DATABASE " + name);
         }
         return url(name);
+    }
+
+    public int port() {
+        return server.getPort();
     }
 
     public String url(String database) {
