@@ -1,5 +1,6 @@
 package io.streamwatch.detect;
 
+import java.util.Locale;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
@@ -114,10 +115,17 @@ public final class NoveltyDetector implements Detector<NoveltyState> {
         if (s.count <= warmup) {
             return Assessment.WARMING_UP;
         }
-        double raw = Math.min(1.0, Math.max(0.5 * ratio, excess > 0.0 ? 0.5 + EXCESS_GAIN * excess : 0.0));
+        double level = excess > 0.0 ? 0.5 + EXCESS_GAIN * excess : 0.0;
+        double novelty = Math.max(0.5 * ratio, level);
+        double raw = Math.min(1.0, novelty);
         double score = raw > s.peak ? raw : 0.0;
         s.peak = Math.max(s.peak * REFRACTORY_DECAY, raw);
-        return new Assessment(score, seenMin, seenMax);
+        String detail = score == 0.0
+                ? ""
+                : level >= 0.5 * ratio
+                        ? String.format(Locale.ROOT, "value beyond the range seen by %.1f %% of it", 100 * excess)
+                        : String.format(Locale.ROOT, "shape %.2f times as novel as the recent record", ratio);
+        return new Assessment(score, seenMin, seenMax, novelty, detail);
     }
 
     /**
