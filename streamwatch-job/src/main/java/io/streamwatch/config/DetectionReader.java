@@ -49,14 +49,17 @@ public final class DetectionReader {
             EnsembleDetector.NAME);
 
     /** The default detector: the best cross-validated one on NAB (docs/detection-quality.md). */
-    static final Map<String, Object> DEFAULT_DETECTOR = Map.of("type", "novelty");
+    static final Map<String, Object> DEFAULT_DETECTOR = Map.of("type", EnsembleDetector.NAME);
 
-    /** Open threshold of novelty when not configured: its NAB optimum (docs/detection-quality.md). */
+    /**
+     * Open threshold of novelty and ensembles when not configured: their NAB optimum, also what most
+     * cross-validation folds chose (docs/detection-quality.md).
+     */
     static final double NOVELTY_OPEN_THRESHOLD = 0.6024;
 
     /**
-     * Open threshold of calibrated detectors and ensembles when not configured: a tail probability of
-     * 10^-3 with the default 5 digits, about where NAB's threshold sweep puts them.
+     * Open threshold of calibrated detectors when not configured: a tail probability of 10^-3 with
+     * the default 5 digits, a little above where NAB's threshold sweep puts them (0.54-0.59).
      */
     static final double CALIBRATED_OPEN_THRESHOLD = 0.6;
 
@@ -109,10 +112,9 @@ public final class DetectionReader {
             String where = p + "detectors[" + i + "]";
             ConfigReader d = r.entry(where, specs.get(i));
             Detector<?> detector = detector(d, where);
-            boolean calibratedScale = detector instanceof CalibratedDetector<?> || detector instanceof EnsembleDetector;
-            double defaultOpen = detector instanceof NoveltyDetector
+            double defaultOpen = detector instanceof NoveltyDetector || detector instanceof EnsembleDetector
                     ? NOVELTY_OPEN_THRESHOLD
-                    : calibratedScale ? CALIBRATED_OPEN_THRESHOLD : open;
+                    : detector instanceof CalibratedDetector<?> ? CALIBRATED_OPEN_THRESHOLD : open;
             double ownOpen = d.doubleIn(where + ".open-threshold", defaultOpen, 0.0, 1.0);
             if (ownOpen < info || ownOpen <= resolve) {
                 d.problem(
