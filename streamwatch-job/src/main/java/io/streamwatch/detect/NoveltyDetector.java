@@ -124,7 +124,7 @@ public final class NoveltyDetector implements Detector<NoveltyState> {
                 ? ""
                 : level >= 0.5 * ratio
                         ? String.format(Locale.ROOT, "value beyond the range seen by %.1f %% of it", 100 * excess)
-                        : String.format(Locale.ROOT, "shape %.2f times as novel as the recent record", ratio);
+                        : String.format(Locale.ROOT, "shape %.3g times as novel as the recent record", ratio);
         return new Assessment(score, seenMin, seenMax, novelty, detail);
     }
 

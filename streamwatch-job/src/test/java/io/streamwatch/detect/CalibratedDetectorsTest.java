@@ -116,7 +116,7 @@ class CalibratedDetectorsTest {
     @ParameterizedTest
     @MethodSource("detectors")
     <S> void stateIsBounded(Detector<S> detector, int warmup) throws IOException {
-        double[] values = noise(new Random(5), 20_000, 100.0, 2.0);
+        double[] values = noise(new Random(5), 6_000, 100.0, 2.0);
         S state = detector.newState();
         int after2000 = 0;
         for (int i = 0; i < values.length; i++) {
