@@ -35,10 +35,6 @@ public final class CalibratedDetector<S> implements Detector<Tuple2<S, Calibrati
         this.calibration = calibration;
     }
 
-    public Detector<S> inner() {
-        return inner;
-    }
-
     @Override
     public String name() {
         return inner.name() + SUFFIX;
