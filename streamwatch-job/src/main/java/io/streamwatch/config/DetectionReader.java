@@ -1,19 +1,21 @@
 package io.streamwatch.config;
 
 import io.streamwatch.detect.AnomalyLifecycle;
+import io.streamwatch.detect.CalibratedDetector;
 import io.streamwatch.detect.DetectionFunction;
 import io.streamwatch.detect.DetectionSettings;
 import io.streamwatch.detect.Detector;
 import io.streamwatch.detect.DetectorSuite;
+import io.streamwatch.detect.EnsembleDetector;
 import io.streamwatch.detect.EwmaDetector;
 import io.streamwatch.detect.MadDetector;
 import io.streamwatch.detect.NoveltyDetector;
 import io.streamwatch.detect.ObservedField;
 import io.streamwatch.detect.SeverityThresholds;
+import io.streamwatch.detect.TailCalibration;
 import io.streamwatch.detect.ThresholdDetector;
 import io.streamwatch.detect.ZScoring;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,19 +31,63 @@ public final class DetectionReader {
         THRESHOLD,
         EWMA,
         MAD,
-        NOVELTY
+        NOVELTY,
+        ENSEMBLE
     }
 
     /**
-     * The types that learn from the data, as named in the configuration: what a benchmark such as
-     * {@code streamwatch nab} can evaluate with default settings (threshold needs bounds per series).
+     * The detectors that learn from the data, by the name their anomalies carry: what a benchmark
+     * such as {@code streamwatch nab} can evaluate with default settings (threshold needs bounds per
+     * series). See {@link #evaluatedSpec}.
      */
-    public static final List<String> EVALUATED_TYPES = Arrays.stream(Type.values())
-            .filter(t -> t != Type.THRESHOLD)
-            .map(ConfigReader::configName)
-            .toList();
+    public static final List<String> EVALUATED_DETECTORS = List.of(
+            "novelty",
+            "ewma",
+            "mad",
+            "ewma" + CalibratedDetector.SUFFIX,
+            "mad" + CalibratedDetector.SUFFIX,
+            EnsembleDetector.NAME);
+
+    /** The default detector: the best cross-validated one on NAB (docs/detection-quality.md). */
+    static final Map<String, Object> DEFAULT_DETECTOR = Map.of("type", EnsembleDetector.NAME);
+
+    /**
+     * Open threshold of novelty and ensembles when not configured: their NAB optimum, also what most
+     * cross-validation folds chose (docs/detection-quality.md).
+     */
+    static final double NOVELTY_OPEN_THRESHOLD = 0.6024;
+
+    /**
+     * Open threshold of calibrated detectors when not configured: a tail probability of 10^-3 with
+     * the default 5 digits, a little above where NAB's threshold sweep puts them (0.54-0.59).
+     */
+    static final double CALIBRATED_OPEN_THRESHOLD = 0.6;
+
+    /**
+     * Members of the default ensemble: novelty, and calibrated mad on a scale where it takes p =
+     * 10^-8 to reach 1, so that its scores compare with novelty's (both open near 0.6).
+     */
+    private static final List<Map<String, Object>> DEFAULT_MEMBERS = List.of(
+            Map.of("type", "novelty"), Map.of("type", "mad", "calibrated", true, "calibration", Map.of("digits", 8.0)));
 
     private DetectionReader() {}
+
+    /**
+     * The {@code detection.detectors} entry of one of {@link #EVALUATED_DETECTORS}, with default
+     * settings.
+     */
+    public static Map<String, Object> evaluatedSpec(String name) {
+        if (!EVALUATED_DETECTORS.contains(name)) {
+            throw new IllegalArgumentException("unknown detector " + name + "; one of " + EVALUATED_DETECTORS);
+        }
+        return name.endsWith(CalibratedDetector.SUFFIX)
+                ? Map.of(
+                        "type",
+                        name.substring(0, name.length() - CalibratedDetector.SUFFIX.length()),
+                        "calibrated",
+                        true)
+                : Map.of("type", name);
+    }
 
     static DetectorSuite read(ConfigReader r) {
         String p = "detection.";
@@ -57,8 +103,7 @@ public final class DetectionReader {
 
         List<Map<String, Object>> specs = r.mapList(p + "detectors");
         if (specs.isEmpty()) {
-            // the best detector on the NAB benchmark (docs/detection-quality.md)
-            specs = List.of(Map.of("type", "novelty"));
+            specs = List.of(DEFAULT_DETECTOR);
         }
         List<Detector<?>> detectors = new ArrayList<>();
         Map<String, Double> openThresholds = new HashMap<>();
@@ -66,46 +111,11 @@ public final class DetectionReader {
         for (int i = 0; i < specs.size(); i++) {
             String where = p + "detectors[" + i + "]";
             ConfigReader d = r.entry(where, specs.get(i));
-            Type type = d.enumValue(where + ".type", Type.class, null);
-            Detector<?> detector = type == null
-                    ? null
-                    : switch (type) {
-                        case THRESHOLD -> {
-                            double lower = d.doubleIn(
-                                    where + ".lower",
-                                    Double.NEGATIVE_INFINITY,
-                                    Double.NEGATIVE_INFINITY,
-                                    Double.POSITIVE_INFINITY);
-                            double upper = d.doubleIn(
-                                    where + ".upper",
-                                    Double.POSITIVE_INFINITY,
-                                    Double.NEGATIVE_INFINITY,
-                                    Double.POSITIVE_INFINITY);
-                            double margin = d.doubleIn(where + ".margin", 1.0, Double.MIN_VALUE, Double.MAX_VALUE);
-                            yield build(d, where, () -> new ThresholdDetector(lower, upper, margin));
-                        }
-                        case EWMA -> {
-                            double alpha = d.doubleIn(where + ".alpha", 0.1, Double.MIN_VALUE, 1.0);
-                            int warmup = d.intIn(where + ".warmup", 20, 2, 1_000_000);
-                            ZScoring scoring = scoring(d, where);
-                            yield build(d, where, () -> new EwmaDetector(alpha, warmup, scoring));
-                        }
-                        case MAD -> {
-                            int window = d.intIn(where + ".window", 30, 3, 10_000);
-                            int warmup = d.intIn(where + ".warmup", 10, 3, 10_000);
-                            ZScoring scoring = scoring(d, where);
-                            yield build(d, where, () -> new MadDetector(window, warmup, scoring));
-                        }
-                        case NOVELTY -> {
-                            int window = d.intIn(where + ".window", 16, 2, 1_000);
-                            int segments = d.intIn(where + ".segments", 4, 1, 1_000);
-                            int memory = d.intIn(where + ".memory", 512, 1, 10_000);
-                            int warmup = d.intIn(where + ".warmup", 300, 2, 1_000_000);
-                            yield build(d, where, () -> new NoveltyDetector(window, segments, memory, warmup));
-                        }
-                    };
-            // novelty's default is the threshold at which it scored best on NAB (docs/detection-quality.md)
-            double ownOpen = d.doubleIn(where + ".open-threshold", type == Type.NOVELTY ? 0.6024 : open, 0.0, 1.0);
+            Detector<?> detector = detector(d, where);
+            double defaultOpen = detector instanceof NoveltyDetector || detector instanceof EnsembleDetector
+                    ? NOVELTY_OPEN_THRESHOLD
+                    : detector instanceof CalibratedDetector<?> ? CALIBRATED_OPEN_THRESHOLD : open;
+            double ownOpen = d.doubleIn(where + ".open-threshold", defaultOpen, 0.0, 1.0);
             if (ownOpen < info || ownOpen <= resolve) {
                 d.problem(
                         where + ".open-threshold",
@@ -113,13 +123,12 @@ public final class DetectionReader {
                         "must be at least detection.severity.info (" + info
                                 + ") and above detection.resolve-threshold (" + resolve + ")");
             }
-            if (type == null) d.problem(where + ".type", null, "required: one of threshold, ewma, mad, novelty");
             d.reportUnknownKeys();
             if (detector != null) {
                 if (!names.add(detector.name()) || DetectionFunction.MISSING_DATA.equals(detector.name())) {
                     d.problem(
                             where + ".type",
-                            ConfigReader.configName(type),
+                            detector.name(),
                             "each detector type may appear once (its name '" + detector.name() + "' keys its state)");
                 }
                 detectors.add(detector);
@@ -137,6 +146,93 @@ public final class DetectionReader {
                         retireAfter,
                         openThresholds));
         return new DetectorSuite(List.copyOf(detectors), settings);
+    }
+
+    /** One detector from its entry (an ensemble's members recursively); null after reporting a problem. */
+    private static Detector<?> detector(ConfigReader d, String where) {
+        Type type = d.enumValue(where + ".type", Type.class, null);
+        if (type == null) {
+            d.problem(where + ".type", null, "required: one of threshold, ewma, mad, novelty, ensemble");
+            return null;
+        }
+        Detector<?> detector = switch (type) {
+            case THRESHOLD -> {
+                double lower = d.doubleIn(
+                        where + ".lower", Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+                double upper = d.doubleIn(
+                        where + ".upper", Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+                double margin = d.doubleIn(where + ".margin", 1.0, Double.MIN_VALUE, Double.MAX_VALUE);
+                yield build(d, where, () -> new ThresholdDetector(lower, upper, margin));
+            }
+            case EWMA -> {
+                // 0.03 rather than 0.1: the better calibrated ewma on NAB (docs/detection-quality.md)
+                double alpha = d.doubleIn(where + ".alpha", 0.03, Double.MIN_VALUE, 1.0);
+                int warmup = d.intIn(where + ".warmup", 10, 2, 1_000_000);
+                ZScoring scoring = scoring(d, where);
+                yield build(d, where, () -> new EwmaDetector(alpha, warmup, scoring));
+            }
+            case MAD -> {
+                // 100 rather than 30: the better calibrated mad on NAB (docs/detection-quality.md)
+                int window = d.intIn(where + ".window", 100, 3, 10_000);
+                int warmup = d.intIn(where + ".warmup", 10, 3, 10_000);
+                ZScoring scoring = scoring(d, where);
+                yield build(d, where, () -> new MadDetector(window, warmup, scoring));
+            }
+            case NOVELTY -> {
+                int window = d.intIn(where + ".window", 16, 2, 1_000);
+                int segments = d.intIn(where + ".segments", 4, 1, 1_000);
+                int memory = d.intIn(where + ".memory", 512, 1, 10_000);
+                // scores from the 21st window; NAB's probation hides what a longer warm-up would
+                int warmup = d.intIn(where + ".warmup", 20, 2, 1_000_000);
+                yield build(d, where, () -> new NoveltyDetector(window, segments, memory, warmup));
+            }
+            case ENSEMBLE -> {
+                List<Map<String, Object>> specs = d.mapList(where + ".members");
+                if (specs.isEmpty()) {
+                    specs = DEFAULT_MEMBERS;
+                }
+                List<Detector<?>> members = new ArrayList<>();
+                for (int j = 0; j < specs.size(); j++) {
+                    String at = where + ".members[" + j + "]";
+                    ConfigReader m = d.entry(at, specs.get(j));
+                    Detector<?> member = detector(m, at);
+                    m.reportUnknownKeys();
+                    if (member instanceof EnsembleDetector) {
+                        m.problem(at + ".type", "an ensemble cannot be a member of an ensemble");
+                    } else if (member != null) {
+                        members.add(member);
+                    }
+                }
+                double decay = d.doubleIn(where + ".refractory-decay", 0.99, 0.0, 1.0);
+                yield build(d, where, () -> new EnsembleDetector(members, decay));
+            }
+        };
+        if (detector != null && d.bool(where + ".calibrated", false)) {
+            if (type == Type.ENSEMBLE) {
+                d.problem(where + ".calibrated", "an ensemble is not calibrated itself; calibrate its members");
+                return null;
+            }
+            TailCalibration calibration = calibration(d, where + ".calibration");
+            return calibration == null ? null : calibrated(detector, calibration);
+        }
+        return detector;
+    }
+
+    private static <S> Detector<?> calibrated(Detector<S> inner, TailCalibration calibration) {
+        return new CalibratedDetector<>(inner, calibration);
+    }
+
+    private static TailCalibration calibration(ConfigReader d, String where) {
+        TailCalibration c = TailCalibration.DEFAULT;
+        int history = d.intIn(where + ".history", c.history(), 2, 100_000);
+        int minHistory = d.intIn(where + ".min-history", c.minHistory(), 2, 100_000);
+        double tail = d.doubleIn(where + ".tail-fraction", c.tailFraction(), 0.0, 0.5);
+        double minScale = d.doubleIn(where + ".min-scale", c.minScale(), 0.0, Double.MAX_VALUE);
+        double digits = d.doubleIn(where + ".digits", c.digits(), 0.0, 300.0);
+        double smoothing = d.doubleIn(where + ".smoothing", c.smoothing(), 0.0, 1.0);
+        double decay = d.doubleIn(where + ".refractory-decay", c.refractoryDecay(), 0.0, 1.0);
+        return build(
+                d, where, () -> new TailCalibration(history, minHistory, tail, minScale, digits, decay, smoothing));
     }
 
     private static ZScoring scoring(ConfigReader d, String where) {

@@ -239,13 +239,7 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
                                 assessment,
                                 assessment.score(),
                                 observed,
-                                String.format(
-                                        Locale.ROOT,
-                                        "%s %s outside expected [%s, %s]",
-                                        fieldName(),
-                                        number(observed),
-                                        number(assessment.expectedLow()),
-                                        number(assessment.expectedHigh()))));
+                                openedMessage(name, observed, assessment)));
             case RESOLVED ->
                 emit(
                         out,
@@ -275,6 +269,19 @@ public class DetectionFunction extends KeyedProcessFunction<String, WindowAggreg
         } else {
             slot.lifecycle.clear();
         }
+    }
+
+    /** "novelty: mean 412 outside expected [3, 97]; shape 1.4 times as novel as the recent record". */
+    private String openedMessage(String detector, double observed, Assessment assessment) {
+        String text = String.format(
+                Locale.ROOT,
+                "%s: %s %s outside expected [%s, %s]",
+                detector,
+                fieldName(),
+                number(observed),
+                number(assessment.expectedLow()),
+                number(assessment.expectedHigh()));
+        return assessment.detail().isEmpty() ? text : text + "; " + assessment.detail();
     }
 
     private void openMissingData(String key, SeriesState series, long timestamp, Collector<AnomalyEvent> out)

@@ -1,5 +1,6 @@
 package io.streamwatch.detect;
 
+import java.util.Locale;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
@@ -23,7 +24,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * lately (decaying by {@value #REFRACTORY_DECAY} per point), else 0. One event gives one high score,
  * not a run of them, and a following rise still shows.
  *
- * <p>Scores are 0 for the first {@code warmup} points, while the memory and the record fill. The
+ * <p>Scores are 0 for the first {@code warmup} points, and shape novelty counts only after
+ * {@value #SHAPE_WARMUP}, while the memory and the record fill. The
  * expected range reported is the range of values seen before. Cost: one nearest-neighbour search
  * over {@code memory} shapes per point (with early abandoning), a few microseconds.
  *
@@ -38,6 +40,11 @@ public final class NoveltyDetector implements Detector<NoveltyState> {
     static final double RECORD_DECAY = 0.999;
     /** Per-point decay of the peak a new score must exceed: it halves in about 70 points. */
     static final double REFRACTORY_DECAY = 0.99;
+    /**
+     * Points before shape novelty counts (level novelty counts from {@code warmup} on). NAB's
+     * probation hides it: its scores are the same with 1, 100 or 200.
+     */
+    static final int SHAPE_WARMUP = 100;
     /** Score per range of excess beyond the values seen. */
     private static final double EXCESS_GAIN = 4.0;
     /** A flat series has range 0: any change is then infinitely novel, scored 1. */
@@ -114,10 +121,22 @@ public final class NoveltyDetector implements Detector<NoveltyState> {
         if (s.count <= warmup) {
             return Assessment.WARMING_UP;
         }
-        double raw = Math.min(1.0, Math.max(0.5 * ratio, excess > 0.0 ? 0.5 + EXCESS_GAIN * excess : 0.0));
+        double level = excess > 0.0 ? 0.5 + EXCESS_GAIN * excess : 0.0;
+        // a young series' record novelty is near 0 (few shapes to compare with), so its shape ratios
+        // run to 1e10 on anything: until then only values beyond the range seen count
+        if (s.count <= SHAPE_WARMUP) {
+            ratio = 0.0;
+        }
+        double novelty = Math.max(0.5 * ratio, level);
+        double raw = Math.min(1.0, novelty);
         double score = raw > s.peak ? raw : 0.0;
         s.peak = Math.max(s.peak * REFRACTORY_DECAY, raw);
-        return new Assessment(score, seenMin, seenMax);
+        String detail = score == 0.0
+                ? ""
+                : level >= 0.5 * ratio
+                        ? String.format(Locale.ROOT, "value beyond the range seen by %.1f %% of it", 100 * excess)
+                        : String.format(Locale.ROOT, "shape %.3g times as novel as the recent record", ratio);
+        return new Assessment(score, seenMin, seenMax, novelty, detail);
     }
 
     /**

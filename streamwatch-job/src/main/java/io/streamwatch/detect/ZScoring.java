@@ -15,7 +15,7 @@ import java.io.Serializable;
  * below {@code zLow} standard deviations the score is 0, at {@code zHigh} or beyond it is 1. A ramp
  * rather than a sigmoid so that a score can be read back as a z ("0.5 is halfway between zLow and
  * zHigh") when choosing thresholds. The expected range reported with a score is the band where the
- * score is 0: {@code center ± zLow * spread}.
+ * score is 0: {@code center ± zLow * spread}. The assessment's raw evidence is the z itself.
  *
  * @param zLow z at and below which the score is 0
  * @param zHigh z at and above which the score is 1
@@ -53,7 +53,7 @@ public record ZScoring(double zLow, double zHigh, double minSpread, double relat
         // NaN only from infinite/infinite, which finite inputs cannot reach: treat as no evidence
         double score = z > zLow ? Math.min(1.0, (z - zLow) / (zHigh - zLow)) : 0.0;
         double halfWidth = zLow * spread;
-        return new Assessment(score, center - halfWidth, center + halfWidth);
+        return new Assessment(score, center - halfWidth, center + halfWidth, Double.isNaN(z) ? 0.0 : z, "");
     }
 
     /** Clips {@code value} to {@code center ± zHigh * spread}, the range where the score saturates. */

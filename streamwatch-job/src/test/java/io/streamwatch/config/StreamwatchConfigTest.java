@@ -167,4 +167,50 @@ class StreamwatchConfigTest {
                 .hasMessageContaining(
                         "detection.detectors[0].open-threshold: '0.3' is not valid; must be at least detection.severity.info (0.5)");
     }
+
+    @Test
+    void calibratedDetectorsAndEnsemblesAreBuiltFromConfigAndTheirMistakesNamed() {
+        Map<String, Object> ok = Map.of(
+                "detection",
+                Map.of(
+                        "detectors",
+                        java.util.List.of(
+                                Map.of("type", "ewma", "calibrated", true, "calibration", Map.of("history", 200)),
+                                Map.of(
+                                        "type",
+                                        "ensemble",
+                                        "members",
+                                        java.util.List.of(
+                                                Map.of("type", "novelty"),
+                                                Map.of("type", "mad", "calibrated", true))))));
+        var detection = StreamwatchConfig.load(ok, Map.of(), Map.of()).detection();
+        assertThat(detection.detectors()).extracting(d -> d.name()).containsExactly("ewmacalibrated", "ensemble");
+        assertThat(((io.streamwatch.detect.EnsembleDetector)
+                                detection.detectors().get(1))
+                        .members())
+                .extracting(d -> d.name())
+                .containsExactly("novelty", "madcalibrated");
+        assertThat(detection.settings().lifecycleFor("ewmacalibrated").openThreshold())
+                .isEqualTo(0.6);
+
+        Map<String, Object> bad = Map.of(
+                "detection",
+                Map.of(
+                        "detectors",
+                        java.util.List.of(
+                                Map.of("type", "mad", "calibrated", true, "calibration", Map.of("history", 1)),
+                                Map.of(
+                                        "type",
+                                        "ensemble",
+                                        "members",
+                                        java.util.List.of(
+                                                Map.of("type", "ensemble"), Map.of("type", "mad", "window", 2))),
+                                Map.of("type", "ensemble", "calibrated", true))));
+        assertThatThrownBy(() -> StreamwatchConfig.load(bad, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("detection.detectors[0].calibration.history: '1' is not valid")
+                .hasMessageContaining("detection.detectors[1].members[0].type: an ensemble cannot be a member")
+                .hasMessageContaining("detection.detectors[1].members[1].window: '2' is not valid")
+                .hasMessageContaining("detection.detectors[2].calibrated: an ensemble is not calibrated itself");
+    }
 }

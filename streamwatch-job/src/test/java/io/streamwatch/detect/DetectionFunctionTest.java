@@ -77,8 +77,8 @@ class DetectionFunctionTest {
         assertThat(opened.severity).isEqualTo(Severity.CRITICAL);
         assertThat(opened.observed).isEqualTo(200.0);
         assertThat(opened.expectedHigh).isEqualTo(150.0);
-        assertThat(opened.message).isEqualTo("mean 200 outside expected [-inf, 150]");
-        assertThat(events.get(1).message).isEqualTo("mean 200 outside expected [97, 103]");
+        assertThat(opened.message).isEqualTo("threshold: mean 200 outside expected [-inf, 150]");
+        assertThat(events.get(1).message).isEqualTo("ewma: mean 200 outside expected [97, 103]");
         AnomalyEvent resolved = events.get(2);
         assertThat(resolved.anomalyId()).isEqualTo(opened.anomalyId());
         assertThat(resolved.windowEnd).isEqualTo(minute(13));

@@ -12,9 +12,13 @@ class DemoConfigTest {
             StreamwatchConfig.readYaml(ProjectPaths.resolve("conf/local.yaml"));
 
     @Test
-    void theDemoUsesDetectorsThatWarmUpWithinARun() {
+    void theDemoUsesTheDefaultDetector() {
         StreamwatchConfig config = StreamwatchConfig.load(DEMO_SETTINGS, Map.of(), Map.of());
-        assertThat(config.detection().detectors()).extracting(d -> d.name()).containsExactly("ewma", "mad");
+        assertThat(config.detection().detectors())
+                .extracting(d -> d.name())
+                .containsExactlyElementsOf(StreamwatchConfig.defaults(Map.of()).detection().detectors().stream()
+                        .map(d -> d.name())
+                        .toList());
     }
 
     @Test

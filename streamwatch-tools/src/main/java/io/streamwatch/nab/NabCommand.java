@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -60,8 +61,20 @@ public final class NabCommand implements Callable<Integer> {
             paramLabel = "TYPE",
             split = ",",
             description =
-                    "detector types of detection.detectors, with their default settings (default: all that learn: ${DEFAULT-VALUE})")
-    List<String> detectors = new ArrayList<>(DetectionReader.EVALUATED_TYPES);
+                    "detectors with their default settings: a type of detection.detectors, or a type with 'calibrated' appended (default: all that learn: ${DEFAULT-VALUE})")
+    List<String> detectors = new ArrayList<>(DetectionReader.EVALUATED_DETECTORS);
+
+    @Option(
+            names = "--cross-validate",
+            description = "also cross-validate every detector: k folds by file, and leave one category out")
+    boolean crossValidate;
+
+    @Option(
+            names = "--folds",
+            paramLabel = "K",
+            defaultValue = "5",
+            description = "folds of --cross-validate (default: ${DEFAULT-VALUE})")
+    int folds;
 
     @Option(
             names = "--parallelism",
@@ -74,15 +87,30 @@ public final class NabCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** The parsed command line. */
-    record Options(Path data, Path windows, Path out, List<String> detectors, int parallelism) {}
+    record Options(
+            Path data, Path windows, Path out, List<String> detectors, int parallelism, int crossValidationFolds) {
+
+        /** Without cross-validation. */
+        Options(Path data, Path windows, Path out, List<String> detectors, int parallelism) {
+            this(data, windows, out, detectors, parallelism, 0);
+        }
+    }
 
     Options options() {
         if (parallelism < 1) {
             throw new ParameterException(
                     spec.commandLine(), "--parallelism must be a whole number >= 1, was " + parallelism);
         }
+        if (crossValidate && folds < 2) {
+            throw new ParameterException(spec.commandLine(), "--folds must be a whole number >= 2, was " + folds);
+        }
         return new Options(
-                data, windows, out, detectors.stream().map(String::strip).toList(), parallelism);
+                data,
+                windows,
+                out,
+                detectors.stream().map(String::strip).toList(),
+                parallelism,
+                crossValidate ? folds : 0);
     }
 
     @Override
@@ -112,6 +140,7 @@ public final class NabCommand implements Callable<Integer> {
                 NabFlinkRun.detect(env, options.data(), corpus, detection.detectors(), detection.settings());
 
         List<NabReport.Row> rows = new ArrayList<>();
+        Map<String, List<FileInput>> scored = new LinkedHashMap<>();
         for (Detector<?> detector : detection.detectors()) {
             List<FileInput> files = new ArrayList<>();
             for (NabCorpus.Labelled l : corpus.series()) {
@@ -119,6 +148,7 @@ public final class NabCommand implements Callable<Integer> {
                 NabResultFiles.write(options.out(), detector.name(), l.series(), s, l.windows());
                 files.add(new FileInput(l.series().key(), s, l.windows()));
             }
+            scored.put(detector.name(), files);
             progress.printf("nab: scoring %s, and timing it in plain Java%n", detector.name());
             rows.add(new NabReport.Row(
                     detector.name(),
@@ -127,14 +157,23 @@ public final class NabCommand implements Callable<Integer> {
                     NabEvaluation.stateBytes(detector, corpus)));
         }
         String table = NabReport.markdown(rows, corpus.series().size(), corpus.windowCount());
+        if (options.crossValidationFolds() > 0) {
+            progress.printf(
+                    "nab: cross-validating, %d folds and leave one category out%n", options.crossValidationFolds());
+            table += NabReport.crossValidation(scored, rows, options.crossValidationFolds());
+        }
         Files.writeString(options.out().resolve("scores.md"), table, StandardCharsets.UTF_8);
         return table;
     }
 
-    /** The named detector types with their default settings, built and validated as the job builds them. */
-    private static DetectorSuite detectorsOf(List<String> types) {
-        List<Map<String, Object>> specs =
-                types.stream().map(t -> Map.<String, Object>of("type", t)).toList();
+    /** The named detectors with their default settings, built and validated as the job builds them. */
+    private static DetectorSuite detectorsOf(List<String> names) {
+        List<Map<String, Object>> specs;
+        try {
+            specs = names.stream().map(DetectionReader::evaluatedSpec).toList();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--detectors: " + e.getMessage(), e);
+        }
         return StreamwatchConfig.load(Map.of("detection", Map.of("detectors", specs)), Map.of(), Map.of())
                 .detection();
     }

@@ -1,7 +1,9 @@
 package io.streamwatch.nab;
 
 import io.streamwatch.nab.NabScorer.CategoryResult;
+import io.streamwatch.nab.NabScorer.FileInput;
 import io.streamwatch.nab.NabScorer.ProfileResult;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,6 +72,75 @@ public final class NabReport {
                 md.append('\n');
             }
         }
+        return md.toString();
+    }
+
+    /**
+     * The cross-validation table: for every detector and profile the in-sample score beside the
+     * held-out ones (see {@link NabCrossValidation}), then every fold of the standard profile.
+     * Each detector is cross-validated alone: its threshold is what the training folds choose.
+     *
+     * @param scored detector name → its scored files
+     * @param rows the in-sample rows, in the order of the table above
+     */
+    public static String crossValidation(Map<String, List<FileInput>> scored, List<Row> rows, int folds) {
+        List<String> keys =
+                scored.values().iterator().next().stream().map(FileInput::key).toList();
+        List<NabCrossValidation.Fold> kFolds = NabCrossValidation.kFolds(keys, folds);
+        List<NabCrossValidation.Fold> byCategory = NabCrossValidation.leaveOneCategoryOut(keys);
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(
+                Locale.ROOT,
+                "%nCross-validated: thresholds chosen on the training folds, scores of the held-out files. "
+                        + "Pooled = all held-out files together (each at its fold's threshold); "
+                        + "mean ± spread = over the folds (population standard deviation; "
+                        + "a fold without windows has no normalised score and is left out).%n%n"
+                        + "| detector | profile | in-sample | %d-fold pooled | %d-fold mean ± spread "
+                        + "| leave-one-category-out pooled | leave-one-category-out mean ± spread |%n"
+                        + "|---|---|---|---|---|---|---|%n",
+                folds,
+                folds));
+        Map<String, List<NabCrossValidation.Result>> details = new LinkedHashMap<>();
+        for (Row r : rows) {
+            Map<String, List<FileInput>> one = Map.of(r.detector(), scored.get(r.detector()));
+            for (NabProfile p : NabProfile.values()) {
+                NabCrossValidation.Result k = NabCrossValidation.run(one, kFolds, p);
+                NabCrossValidation.Result c = NabCrossValidation.run(one, byCategory, p);
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %s | %s | %s ± %s | %s | %s ± %s |%n",
+                        r.detector(),
+                        p.nabName(),
+                        score(r.results().get(p).normalizedScore()),
+                        score(k.pooled()),
+                        score(k.mean()),
+                        score(k.spread()),
+                        score(c.pooled()),
+                        score(c.mean()),
+                        score(c.spread())));
+                if (p == NabProfile.STANDARD) {
+                    details.put(r.detector(), List.of(k, c));
+                }
+            }
+        }
+        md.append("\nFolds, standard profile (T = the threshold the training folds chose):\n\n");
+        md.append("| detector | fold | windows | T | held-out score |\n|---|---|---|---|---|\n");
+        details.forEach((detector, results) -> {
+            for (NabCrossValidation.Result result : results) {
+                for (NabCrossValidation.FoldResult f : result.folds()) {
+                    md.append(String.format(
+                            Locale.ROOT,
+                            "| %s | %s | %d | %.4f | %s |%n",
+                            detector,
+                            f.fold(),
+                            f.windows(),
+                            f.threshold(),
+                            f.windows() == 0
+                                    ? String.format(Locale.ROOT, "raw %.2f", f.rawScore())
+                                    : score(f.normalizedScore())));
+                }
+            }
+        });
         return md.toString();
     }
 

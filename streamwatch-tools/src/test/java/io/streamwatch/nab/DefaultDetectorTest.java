@@ -3,18 +3,22 @@ package io.streamwatch.nab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwatch.config.StreamwatchConfig;
-import io.streamwatch.detect.NoveltyDetector;
+import io.streamwatch.detect.EnsembleDetector;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The pipeline's default is the detector that scored best here, at the threshold the sweep chose. */
+/** The pipeline's default is the detector that cross-validated best here, at the threshold the sweep chose. */
 class DefaultDetectorTest {
 
     @Test
-    void theDefaultIsNoveltyOpeningAtItsNabThreshold() {
+    void theDefaultIsTheEnsembleOpeningAtItsNabThreshold() {
         var detection = StreamwatchConfig.defaults(Map.of()).detection();
-        assertThat(detection.detectors()).extracting(d -> d.name()).containsExactly(NoveltyDetector.NAME);
+        assertThat(detection.detectors()).extracting(d -> d.name()).containsExactly(EnsembleDetector.NAME);
+        assertThat(((EnsembleDetector) detection.detectors().get(0)).members())
+                .extracting(d -> d.name())
+                .containsExactly("novelty", "madcalibrated");
         // standard profile's optimal threshold in docs/detection-quality.md
-        assertThat(detection.settings().lifecycleFor("novelty").openThreshold()).isEqualTo(0.6024);
+        assertThat(detection.settings().lifecycleFor(EnsembleDetector.NAME).openThreshold())
+                .isEqualTo(0.6024);
     }
 }

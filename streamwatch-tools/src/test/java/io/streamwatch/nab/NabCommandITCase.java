@@ -46,16 +46,16 @@ class NabCommandITCase {
         writeCorpus(data, windows);
 
         String table = NabCommand.run(
-                new NabCommand.Options(data, windows, out, DetectionReader.EVALUATED_TYPES, 2),
+                new NabCommand.Options(data, windows, out, DetectionReader.EVALUATED_DETECTORS, 2, 3),
                 StreamExecutionEnvironment.getExecutionEnvironment(),
                 new PrintStream(new ByteArrayOutputStream()));
 
         NabCorpus corpus = NabCorpus.load(data, windows);
         assertThat(corpus.series()).hasSize(3);
-        for (String type : DetectionReader.EVALUATED_TYPES) {
+        for (String type : DetectionReader.EVALUATED_DETECTORS) {
             assertThat(table).contains("| " + type + " |");
         }
-        for (Detector<?> detector : detectorsOf(DetectionReader.EVALUATED_TYPES)) {
+        for (Detector<?> detector : detectorsOf(DetectionReader.EVALUATED_DETECTORS)) {
             for (NabCorpus.Labelled l : corpus.series()) {
                 NabSeries s = l.series();
                 Path file = NabResultFiles.resultPath(out, detector.name(), s);
@@ -83,6 +83,15 @@ class NabCommandITCase {
             assertThat(table).contains(p.nabName());
         }
         assertThat(table).contains("| cat-a | 1 |").contains("| cat-b | 0 |");
+        // cross-validated: every detector and profile, and every fold of both schemes
+        for (String name : DetectionReader.EVALUATED_DETECTORS) {
+            for (NabProfile p : NabProfile.values()) {
+                assertThat(table).containsPattern("\\| " + name + " \\| " + p.nabName() + " \\| [-0-9.]+ \\|");
+            }
+            for (String fold : List.of("fold 1/3", "fold 3/3", "cat-a", "cat-b")) {
+                assertThat(table).contains("| " + name + " | " + fold + " |");
+            }
+        }
     }
 
     @Test
@@ -93,9 +102,15 @@ class NabCommandITCase {
                 .hasMessageContaining("--colour");
         assertThatThrownBy(() -> parse("--data", "d", "--windows", "w", "--out", "o", "--parallelism", "0"))
                 .hasMessageContaining("--parallelism");
+        assertThatThrownBy(
+                        () -> parse("--data", "d", "--windows", "w", "--out", "o", "--cross-validate", "--folds", "1"))
+                .hasMessageContaining("--folds");
+        assertThat(parse("--data", "d", "--windows", "w", "--out", "o", "--cross-validate")
+                        .crossValidationFolds())
+                .isEqualTo(5);
         assertThat(parse("--data", "d", "--windows", "w", "--out", "o"))
                 .isEqualTo(new NabCommand.Options(
-                        Path.of("d"), Path.of("w"), Path.of("o"), DetectionReader.EVALUATED_TYPES, 2));
+                        Path.of("d"), Path.of("w"), Path.of("o"), DetectionReader.EVALUATED_DETECTORS, 2));
         assertThat(parse("--data", "d", "--windows", "w", "--out", "o", "--detectors", "ewma, mad")
                         .detectors())
                 .containsExactly("ewma", "mad");
@@ -109,7 +124,7 @@ class NabCommandITCase {
 
     private static List<Detector<?>> detectorsOf(List<String> types) {
         List<Map<String, Object>> specs =
-                types.stream().map(t -> Map.<String, Object>of("type", t)).toList();
+                types.stream().map(DetectionReader::evaluatedSpec).toList();
         return StreamwatchConfig.load(Map.of("detection", Map.of("detectors", specs)), Map.of(), Map.of())
                 .detection()
                 .detectors();
