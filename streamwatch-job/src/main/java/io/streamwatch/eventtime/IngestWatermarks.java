@@ -15,8 +15,7 @@ public final class IngestWatermarks {
         PartitionClock.Rule rule = PartitionClock.Rule.of(settings);
         long step = settings.step().toMillis();
         WatermarkStrategy<Ingested> strategy = WatermarkStrategy.<Ingested>forGenerator(
-                        context -> new SteppedWatermarks<>(
-                                rule, step, context.getMetricGroup().counter("eventTimeJumpsIgnored")))
+                        context -> new SteppedWatermarks<>(rule, step))
                 .withTimestampAssigner(new EventTimeAssigner());
         return settings.idleness().isZero() ? strategy : strategy.withIdleness(settings.idleness());
     }

@@ -3,7 +3,6 @@ package io.streamwatch.eventtime;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
-import org.apache.flink.metrics.Counter;
 
 /**
  * Bounded out-of-orderness watermarks that advance on events too, whenever they have moved by at
@@ -21,26 +20,18 @@ import org.apache.flink.metrics.Counter;
 final class SteppedWatermarks<T> implements WatermarkGenerator<T> {
     private final PartitionClock.Rule rule;
     private final long stepMillis;
-    private final Counter jumpsIgnored;
     private final PartitionClock clock = new PartitionClock();
     private long lastEmitted = Long.MIN_VALUE;
 
-    /**
-     * @param jumpsIgnored counts events the watermark ignored
-     */
-    SteppedWatermarks(PartitionClock.Rule rule, long stepMillis, Counter jumpsIgnored) {
+    SteppedWatermarks(PartitionClock.Rule rule, long stepMillis) {
         this.rule = rule;
         this.stepMillis = stepMillis;
-        this.jumpsIgnored = jumpsIgnored;
     }
 
     @Override
     public void onEvent(T event, long timestamp, WatermarkOutput output) {
         if (timestamp == Long.MIN_VALUE) return; // a dead letter: no event time
-        if (!clock.observe(timestamp, rule)) {
-            jumpsIgnored.inc();
-            return;
-        }
+        if (!clock.observe(timestamp, rule)) return; // counted where events are stamped: ValidationSplitter
         long candidate = clock.watermark(rule);
         boolean first = lastEmitted == Long.MIN_VALUE;
         // a difference, not lastEmitted + step, which would overflow before the first emission

@@ -53,6 +53,9 @@ public class ValidationSplitter extends AbstractStreamOperator<Event>
 
     private transient Counter recordsIn;
     private transient Counter invalid;
+    /** One counter for all partitions (a watermark generator per partition cannot share one metric name). */
+    private transient Counter jumpsIgnored;
+
     private transient Map<String, LedgerCounts> tallies;
     private transient LedgerCounts last;
     private transient Map<String, PartitionClock> clocks;
@@ -85,6 +88,7 @@ public class ValidationSplitter extends AbstractStreamOperator<Event>
         super.open();
         recordsIn = getMetricGroup().counter("recordsIn");
         invalid = getMetricGroup().counter("recordsInvalid");
+        jumpsIgnored = getMetricGroup().counter("eventTimeJumpsIgnored");
         tallies = new HashMap<>();
     }
 
@@ -116,7 +120,7 @@ public class ValidationSplitter extends AbstractStreamOperator<Event>
             lastClock = clock;
         }
         e.partitionWatermark = clock.watermark(clockRule);
-        clock.observe(e.eventTime, clockRule);
+        if (!clock.observe(e.eventTime, clockRule)) jumpsIgnored.inc();
         clock.offset = e.offset;
     }
 
