@@ -21,11 +21,6 @@ import org.apache.flink.util.OutputTag;
  * OnTimeAndFinalTrigger}, once the lateness has passed, goes to {@link #COMPLETE_WINDOWS} (for
  * anomaly detection) and, as it repeats the last firing, not to the main output (the table).
  *
- * <p>Only that final firing goes to detection, never an on-time firing that a watermark jump made
- * complete too: the final timers fire in window order, while the on-time timer of a later window
- * can fire, in the same watermark advance, before the final timer of an earlier one, and detection
- * would then drop the earlier window as out of order.
- *
  * <p>Session windows merge, and Flink offers no per-window state for merging windows; there the
  * revision is the session's event count, which also grows with every re-emission.
  */
@@ -69,9 +64,7 @@ public class WindowResultFunction
         boolean repeat;
         if (mergingWindows) {
             revision = (int) Math.min(Integer.MAX_VALUE, acc.count);
-            // no per-window state for merging windows: every firing is written (the same row again is
-            // harmless), and each complete one is offered to detection, which keeps the first
-            repeat = false;
+            repeat = complete && allowedLatenessMillis > 0;
         } else {
             ValueState<Integer> state = ctx.windowState().getState(REVISION);
             // every event after the on-time firing fired the window at once: the final firing adds nothing
@@ -114,8 +107,7 @@ public class WindowResultFunction
             windowsEmitted.inc();
             out.collect(aggregate);
         }
-        boolean finalFiring = mergingWindows ? complete : complete && (repeat || allowedLatenessMillis == 0);
-        if (finalFiring) ctx.output(COMPLETE_WINDOWS, aggregate);
+        if (complete) ctx.output(COMPLETE_WINDOWS, aggregate);
     }
 
     @Override

@@ -89,18 +89,6 @@ class WindowAggregationTest {
     }
 
     @Test
-    void aWatermarkJumpOverManyWindowsSendsEachToDetectionOnceAndInOrder() throws Exception {
-        open(Map.of("aggregation.size", "1min", "aggregation.allowed-lateness", "1min"));
-        for (int m = 0; m < 6; m++) send("s", m * MINUTE + 1_000, m);
-        harness.processWatermark(20 * MINUTE); // an idle partition excluded, or the end of input
-
-        assertThat(harness.getSideOutput(WindowResultFunction.COMPLETE_WINDOWS))
-                .extracting(r -> r.getValue().windowStart / MINUTE)
-                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
-        assertThat(output()).hasSize(6);
-    }
-
-    @Test
     void keepsSeriesApart() throws Exception {
         open(Map.of("aggregation.size", "1min"));
         send("a", 1_000, 1);
