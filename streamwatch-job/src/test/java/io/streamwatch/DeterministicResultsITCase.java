@@ -87,8 +87,8 @@ class DeterministicResultsITCase {
         System.out.println("DeterministicResultsITCase seed " + seed + " (-Dstreamwatch.determinism.seed to repeat)");
 
         Map<String, Map<String, List<Map<String, Object>>>> runs = new LinkedHashMap<>();
-        runs.put("live p2, drained", run(topic, input, "live", 2, true, false, -1));
-        runs.put("full speed p1, drained", run(topic, input, "replay", 1, false, false, -1));
+        runs.put("live p2, drained", run(topic, input, "live", 2, true, false, -1, null));
+        runs.put("full speed p1, drained", run(topic, input, "replay", 1, false, false, -1, null));
         int first = 650 + random.nextInt(200);
         SharedReference<AtomicBoolean> crashed1 = shared.add(new AtomicBoolean());
         runs.put(
@@ -115,18 +115,6 @@ class DeterministicResultsITCase {
                 .extracting(r -> r.get("series_key") + " " + r.get("detector") + " " + r.get("status") + " "
                         + (((Instant) r.get("opened_window_start")).toEpochMilli() - T0) / MINUTE)
                 .contains("s" + SPIKE_SERIES + " ewma RESOLVED " + SPIKE_MINUTE);
-    }
-
-    private Map<String, List<Map<String, Object>>> run(
-            String topic,
-            List<Planned> input,
-            String name,
-            int parallelism,
-            boolean live,
-            boolean bounded,
-            int failAfter)
-            throws Exception {
-        return run(topic, input, name, parallelism, live, bounded, failAfter, null);
     }
 
     /**
