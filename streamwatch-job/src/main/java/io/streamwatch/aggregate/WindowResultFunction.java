@@ -16,13 +16,16 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Turns a window's accumulator into a {@link WindowAggregate} with a revision: 1 for the on-time
+ * Turns a window's accumulator into a {@link WindowAggregate} with a revision: 1 for the first
  * firing, one more for each late firing within the allowed lateness. The final firing of {@link
  * OnTimeAndFinalTrigger}, once the lateness has passed, goes to {@link #COMPLETE_WINDOWS} (for
- * anomaly detection) and, as it repeats the last firing, not to the main output (the table).
+ * anomaly detection) and, when it repeats an earlier firing, not to the main output (the table).
+ * It is the only firing that is complete (the trigger leaves out an on-time firing that a
+ * watermark jump made complete too), so detection gets each window once, in window order.
  *
  * <p>Session windows merge, and Flink offers no per-window state for merging windows; there the
- * revision is the session's event count, which also grows with every re-emission.
+ * revision is the session's event count, which also grows with every re-emission, and every
+ * firing is written: the final one again with the same count, which the upsert leaves as it is.
  */
 public class WindowResultFunction
         extends ProcessWindowFunction<SeriesAccumulator, WindowAggregate, String, TimeWindow> {
@@ -64,7 +67,7 @@ public class WindowResultFunction
         boolean repeat;
         if (mergingWindows) {
             revision = (int) Math.min(Integer.MAX_VALUE, acc.count);
-            repeat = complete && allowedLatenessMillis > 0;
+            repeat = false; // no state to tell whether the session fired before
         } else {
             ValueState<Integer> state = ctx.windowState().getState(REVISION);
             // every event after the on-time firing fired the window at once: the final firing adds nothing

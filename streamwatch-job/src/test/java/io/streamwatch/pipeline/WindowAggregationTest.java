@@ -89,6 +89,44 @@ class WindowAggregationTest {
     }
 
     @Test
+    void afterAWatermarkJumpDetectionGetsEveryWindowOnceInWindowOrder() throws Exception {
+        open(Map.of("aggregation.size", "1min", "aggregation.allowed-lateness", "2min"));
+        for (int m = 0; m < 6; m++) send("s", m * MINUTE + 1_000, m);
+        // window 0 fires on time, its final firing still two minutes away
+        harness.processWatermark(MINUTE);
+        // then the watermark jumps past them all (a partition marked idle, the end of input): window 1's
+        // on-time firing, complete too, is due before window 0's final one
+        harness.processWatermark(20 * MINUTE);
+
+        assertThat(harness.getSideOutput(WindowResultFunction.COMPLETE_WINDOWS))
+                .extracting(r -> r.getValue().windowStart / MINUTE)
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(output())
+                .as("each window written once: an on-time firing the jump made final too is that final firing")
+                .extracting(a -> a.windowStart / MINUTE + "r" + a.revision)
+                .containsExactly("0r1", "1r1", "2r1", "3r1", "4r1", "5r1");
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aSessionClosedByAWatermarkJumpIsWrittenAndDetectedOnce() throws Exception {
+        open(Map.of("aggregation.window", "session", "aggregation.gap", "30s", "aggregation.allowed-lateness", "1min"));
+        send("s", 0, 1);
+        send("s", 20_000, 2);
+        send("s", 100_000, 3);
+        harness.processWatermark(10 * MINUTE); // past both sessions' ends and their lateness at once
+
+        assertThat(output())
+                .extracting(a -> a.windowStart + "-" + a.windowEnd + ":" + a.count)
+                .containsExactly("0-50000:2", "100000-130000:1");
+        assertThat(harness.getSideOutput(WindowResultFunction.COMPLETE_WINDOWS))
+                .extracting(r -> r.getValue().windowStart)
+                .containsExactly(0L, 100_000L);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
     void keepsSeriesApart() throws Exception {
         open(Map.of("aggregation.size", "1min"));
         send("a", 1_000, 1);
