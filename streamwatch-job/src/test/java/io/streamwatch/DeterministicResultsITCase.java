@@ -48,11 +48,18 @@ import org.junit.jupiter.api.io.TempDir;
  * three partitions, out of order, with events late within and beyond the allowed lateness,
  * duplicates, invalid records and a partition that goes quiet for seven minutes of event time and
  * comes back, is read four ways: live while it is written (the quiet partition is marked idle),
- * from the earliest offset at full speed at parallelism 1, twice at parallelism 2 with a failure at a random point
- * after a checkpoint (one of them bounded, ending with the input), and every unbounded run stopped
- * with a drain long after the last record, when every split is idle. Every data column of every
- * table must be equal across the runs, row for row, and each unique event must be in exactly one
- * of window_aggregates and late_events, by the rule a user can apply by hand.
+ * from the earliest offset at parallelism 1 by a reader slowed down to a record a millisecond with
+ * an idleness of half a second, twice at full speed at parallelism 2 with a failure at a random
+ * point after a checkpoint (one of them bounded, ending with the input), and every unbounded run
+ * stopped with a drain long after the last record, when every split is idle. Every data column of
+ * every table must be equal across the runs, row for row, and each unique event must be in exactly
+ * one of window_aggregates and late_events, by the rule a user can apply by hand.
+ *
+ * <p>The slowed read is the one that wall-clock idleness failed: its reader hands out each fetch a
+ * partition at a time, a whole partition of this input taking about a second, and the partitions
+ * waiting behind it were marked idle with all their records still to come (1,657 of the 2,805 records
+ * went to late_events). Partitions now go idle only when their reader is caught up
+ * ({@code CaughtUpIdleness}).
  *
  * <p>The ewma detector warms up for 24 windows and series s4 spikes in minute 28. The failures
  * come after some ten minutes of event time on the reader that fails: a detector that started
@@ -62,6 +69,10 @@ import org.junit.jupiter.api.io.TempDir;
 class DeterministicResultsITCase {
     private static final long LIVE_MILLIS_PER_MINUTE = 600;
     private static final Duration DRAIN_AFTER_IDLE = IDLENESS.multipliedBy(3);
+    /** Shorter than the slowed reader takes to hand out one partition's share of a fetch. */
+    private static final Duration SHORT_IDLENESS = Duration.ofMillis(500);
+    /** For {@link Reading#failAfter}: a reader slowed down as before a failure, that never fails. */
+    private static final int NEVER = Integer.MAX_VALUE;
 
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension();
@@ -78,6 +89,21 @@ class DeterministicResultsITCase {
     @TempDir
     Path dirs;
 
+    /**
+     * One way of reading the topic.
+     *
+     * @param live whether the job starts first and the topic is written while it runs, a minute of
+     *     event time every {@link #LIVE_MILLIS_PER_MINUTE} ms (else the topic is already complete
+     *     and read at full speed)
+     * @param bounded whether the job reads to the offsets at its start and ends there (else it is
+     *     stopped with a drain, {@link #DRAIN_AFTER_IDLE} after it read the last record)
+     * @param failAfter records the failing reader emits before it fails (after a checkpoint), a
+     *     millisecond each ({@link FailOnceSource}); 0: a reader at full speed, no failure; {@link #NEVER}:
+     *     slowed down, no failure
+     */
+    private record Reading(
+            String name, int parallelism, boolean live, boolean bounded, Duration idleness, int failAfter) {}
+
     @Test
     void everyWayOfReadingTheTopicWritesTheSameRows() throws Exception {
         String topic = KAFKA.createTopic("determinism", DeterminismInput.PARTITIONS);
@@ -86,21 +112,15 @@ class DeterministicResultsITCase {
         Random random = new Random(seed);
         System.out.println("DeterministicResultsITCase seed " + seed + " (-Dstreamwatch.determinism.seed to repeat)");
 
+        List<Reading> readings = List.of(
+                new Reading("live p2, drained", 2, true, false, IDLENESS, 0),
+                new Reading("slowed read p1, idleness 500 ms, drained", 1, false, false, SHORT_IDLENESS, NEVER),
+                new Reading("full speed p2, failure, drained", 2, false, false, IDLENESS, 650 + random.nextInt(200)),
+                new Reading("full speed p2, bounded, failure", 2, false, true, IDLENESS, 650 + random.nextInt(200)));
         Map<String, Map<String, List<Map<String, Object>>>> runs = new LinkedHashMap<>();
-        runs.put("live p2, drained", run(topic, input, "live", 2, true, false, -1, null));
-        runs.put("full speed p1, drained", run(topic, input, "replay", 1, false, false, -1, null));
-        int first = 650 + random.nextInt(200);
-        SharedReference<AtomicBoolean> crashed1 = shared.add(new AtomicBoolean());
-        runs.put(
-                "full speed p2, failure after " + first + " records, drained",
-                run(topic, input, "crash1", 2, false, false, first, crashed1));
-        int second = 650 + random.nextInt(200);
-        SharedReference<AtomicBoolean> crashed2 = shared.add(new AtomicBoolean());
-        runs.put(
-                "full speed p2, bounded, failure after " + second + " records",
-                run(topic, input, "crash2", 2, false, true, second, crashed2));
-        assertThat(crashed1.get()).as("the first failure was injected").isTrue();
-        assertThat(crashed2.get()).as("the second failure was injected").isTrue();
+        for (int i = 0; i < readings.size(); i++) {
+            runs.put(readings.get(i).name(), run(topic, input, "run" + i, readings.get(i)));
+        }
 
         Map<String, List<Map<String, Object>>> reference =
                 runs.values().iterator().next();
@@ -117,39 +137,25 @@ class DeterministicResultsITCase {
                 .contains("s" + SPIKE_SERIES + " ewma RESOLVED " + SPIKE_MINUTE);
     }
 
-    /**
-     * @param live whether the job starts first and the topic is written while it runs, a minute of
-     *     event time every {@link #LIVE_MILLIS_PER_MINUTE} ms (else the topic is already complete
-     *     and read at full speed)
-     * @param bounded whether the job reads to the offsets at its start and ends there (else it is
-     *     stopped with a drain, {@link #DRAIN_AFTER_IDLE} after it read the last record)
-     */
-    private Map<String, List<Map<String, Object>>> run(
-            String topic,
-            List<Planned> input,
-            String name,
-            int parallelism,
-            boolean live,
-            boolean bounded,
-            int failAfter,
-            SharedReference<AtomicBoolean> failed)
+    private Map<String, List<Map<String, Object>>> run(String topic, List<Planned> input, String name, Reading reading)
             throws Exception {
         TestDatabase db = POSTGRES.createDatabase(name);
-        StreamwatchConfig config = config(topic, db, name);
+        StreamwatchConfig config = config(topic, db, name, reading.idleness());
         StreamwatchJob.prepareDatabase(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobEnvironment.configure(env, config);
-        env.setParallelism(parallelism);
+        env.setParallelism(reading.parallelism());
         KafkaSourceBuilder<Ingested> builder = KafkaIngest.builder(config.source(), config.contract());
-        if (bounded) builder.setBounded(OffsetsInitializer.latest());
+        if (reading.bounded()) builder.setBounded(OffsetsInitializer.latest());
         Source<Ingested, ?, ?> source = builder.build();
-        if (failed != null) source = new FailOnceSource<>(source, failed, failAfter);
+        SharedReference<AtomicBoolean> failed = shared.add(new AtomicBoolean());
+        if (reading.failAfter() > 0) source = new FailOnceSource<>(source, failed, reading.failAfter());
         StreamwatchPipeline.define(
                 env, source, config, StreamwatchJob.productionEnds(config.jdbc().settings()));
         JobClient job = env.executeAsync(name);
 
-        if (live) produce(topic, input, LIVE_MILLIS_PER_MINUTE);
-        if (bounded) {
+        if (reading.live()) produce(topic, input, LIVE_MILLIS_PER_MINUTE);
+        if (reading.bounded()) {
             job.getJobExecutionResult().get();
         } else {
             Await.until(
@@ -163,7 +169,13 @@ class DeterministicResultsITCase {
                     .get();
             job.getJobExecutionResult().get();
         }
-        if (failed == null) JobRestarts.assertNone(FLINK, job.getJobID());
+        if (reading.failAfter() > 0 && reading.failAfter() < NEVER) {
+            assertThat(failed.get().get())
+                    .as(reading.name() + ": the failure was injected")
+                    .isTrue();
+        } else {
+            JobRestarts.assertNone(FLINK, job.getJobID());
+        }
         return TableContents.of(db);
     }
 
@@ -186,7 +198,7 @@ class DeterministicResultsITCase {
         }
     }
 
-    private StreamwatchConfig config(String topic, TestDatabase db, String name) {
+    private StreamwatchConfig config(String topic, TestDatabase db, String name, Duration idleness) {
         Map<String, Object> tree = Map.of(
                 "detection",
                 Map.of("detectors", List.of(Map.of("type", "ewma", "warmup", 24, "z-low", 8.0, "z-high", 16.0))));
@@ -198,6 +210,7 @@ class DeterministicResultsITCase {
                 Map.entry("source.kafka.starting-offsets", "earliest"),
                 Map.entry("sink.jdbc.url", db.url()),
                 Map.entry("sink.jdbc.user", db.user()),
+                Map.entry("watermarks.idleness", idleness.toMillis() + "ms"),
                 Map.entry("checkpointing.dir", dirs.resolve(name).toUri().toString()),
                 Map.entry("checkpointing.interval", "200ms"),
                 Map.entry("checkpointing.min-pause", "0s"),
