@@ -286,43 +286,25 @@ public final class CaughtUpIdleness<T, S extends SourceSplit, E> implements Sour
             }
         }
 
-        /** The operator's output, with the splits' outputs wrapped to see their records. */
-        private final class Outputs implements ReaderOutput<T> {
-            private final ReaderOutput<T> operator;
+        /** An output of the operator's, noting each record of its split ({@code quiet} null: no split). */
+        private class NotingOutput<O extends SourceOutput<T>> implements SourceOutput<T> {
+            final O operator;
+            private final Quiet quiet;
 
-            Outputs(ReaderOutput<T> operator) {
+            NotingOutput(O operator, Quiet quiet) {
                 this.operator = operator;
-            }
-
-            /** The operator's output of a split (Flink's operator creates it when the split is added). */
-            SourceOutput<T> splitOutput(String splitId) {
-                SourceOutput<T> split = operator.createOutputForSplit(splitId);
-                Quiet quiet = splits.get(splitId);
-                if (quiet != null) quiet.output = split;
-                return split;
-            }
-
-            @Override
-            public SourceOutput<T> createOutputForSplit(String splitId) {
-                SourceOutput<T> split = splitOutput(splitId);
-                Quiet quiet = splits.computeIfAbsent(splitId, id -> new Quiet(waited));
-                quiet.output = split;
-                return new SplitOutput(split, quiet);
-            }
-
-            @Override
-            public void releaseOutputForSplit(String splitId) {
-                splits.remove(splitId);
-                operator.releaseOutputForSplit(splitId);
+                this.quiet = quiet;
             }
 
             @Override
             public void collect(T record) {
+                if (quiet != null) onRecord(quiet);
                 operator.collect(record);
             }
 
             @Override
             public void collect(T record, long timestamp) {
+                if (quiet != null) onRecord(quiet);
                 operator.collect(record, timestamp);
             }
 
@@ -342,41 +324,30 @@ public final class CaughtUpIdleness<T, S extends SourceSplit, E> implements Sour
             }
         }
 
-        /** A split's output that notes each record. */
-        private final class SplitOutput implements SourceOutput<T> {
-            private final SourceOutput<T> split;
-            private final Quiet quiet;
+        /** The operator's output, with the splits' outputs wrapped to see their records. */
+        private final class Outputs extends NotingOutput<ReaderOutput<T>> implements ReaderOutput<T> {
+            Outputs(ReaderOutput<T> operator) {
+                super(operator, null);
+            }
 
-            SplitOutput(SourceOutput<T> split, Quiet quiet) {
-                this.split = split;
-                this.quiet = quiet;
+            /** The operator's output of a split (Flink's operator creates it when the split is added). */
+            SourceOutput<T> splitOutput(String splitId) {
+                SourceOutput<T> split = operator.createOutputForSplit(splitId);
+                Quiet quiet = splits.get(splitId);
+                if (quiet != null) quiet.output = split;
+                return split;
             }
 
             @Override
-            public void collect(T record) {
-                onRecord(quiet);
-                split.collect(record);
+            public SourceOutput<T> createOutputForSplit(String splitId) {
+                Quiet quiet = splits.computeIfAbsent(splitId, id -> new Quiet(waited));
+                return new NotingOutput<>(splitOutput(splitId), quiet);
             }
 
             @Override
-            public void collect(T record, long timestamp) {
-                onRecord(quiet);
-                split.collect(record, timestamp);
-            }
-
-            @Override
-            public void emitWatermark(Watermark watermark) {
-                split.emitWatermark(watermark);
-            }
-
-            @Override
-            public void markIdle() {
-                split.markIdle();
-            }
-
-            @Override
-            public void markActive() {
-                split.markActive();
+            public void releaseOutputForSplit(String splitId) {
+                splits.remove(splitId);
+                operator.releaseOutputForSplit(splitId);
             }
         }
     }
