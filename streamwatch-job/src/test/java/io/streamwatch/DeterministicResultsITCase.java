@@ -29,13 +29,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.TreeMap;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.checkpoint.RestoredCheckpointStats;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.testutils.junit.SharedObjectsExtension;
 import org.apache.flink.testutils.junit.SharedReference;
@@ -61,10 +66,12 @@ import org.junit.jupiter.api.io.TempDir;
  * went to late_events). Partitions now go idle only when their reader is caught up
  * ({@code CaughtUpIdleness}).
  *
- * <p>The ewma detector warms up for 24 windows and series s4 spikes in minute 28. The failures
- * come after some ten minutes of event time on the reader that fails: a detector that started
- * again from nothing after the restore would still be warming up at the spike, so the anomaly in
- * every crashed run shows that detector state was restored, not recomputed.
+ * <p>The ewma detector warms up for 24 windows and series s4 spikes in minute 28. Each crashed run
+ * restores a checkpoint from which s4's partition is read on at minute 7 or later (checked, from the
+ * checkpoint the job restored and the offsets it held): a detector that started again from nothing
+ * there would see at most 23 windows before the spike (the restored window state reaches two
+ * minutes back) and still be warming up, so the spike's anomaly in every crashed run shows that
+ * detector state was restored, not recomputed.
  */
 class DeterministicResultsITCase {
     private static final long LIVE_MILLIS_PER_MINUTE = 600;
@@ -73,6 +80,10 @@ class DeterministicResultsITCase {
     private static final Duration SHORT_IDLENESS = Duration.ofMillis(500);
     /** For {@link Reading#failAfter}: a reader slowed down as before a failure, that never fails. */
     private static final int NEVER = Integer.MAX_VALUE;
+
+    private static final int EWMA_WARMUP = 24;
+    /** Restored from here on, s4's partition leaves a fresh detector fewer than its warm-up windows before the spike. */
+    private static final int RESTORED_AT_LEAST_MINUTE = SPIKE_MINUTE - EWMA_WARMUP + 3;
 
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension();
@@ -105,7 +116,7 @@ class DeterministicResultsITCase {
             String name, int parallelism, boolean live, boolean bounded, Duration idleness, int failAfter) {}
 
     @Test
-    void everyWayOfReadingTheTopicWritesTheSameRows() throws Exception {
+    void everyWayOfReadingTheTopicWritesTheSameRows(@InjectMiniCluster MiniCluster cluster) throws Exception {
         String topic = KAFKA.createTopic("determinism", DeterminismInput.PARTITIONS);
         List<Planned> input = DeterminismInput.plan();
         long seed = Long.getLong("streamwatch.determinism.seed", System.nanoTime());
@@ -119,7 +130,7 @@ class DeterministicResultsITCase {
                 new Reading("full speed p2, bounded, failure", 2, false, true, IDLENESS, 650 + random.nextInt(200)));
         Map<String, Map<String, List<Map<String, Object>>>> runs = new LinkedHashMap<>();
         for (int i = 0; i < readings.size(); i++) {
-            runs.put(readings.get(i).name(), run(topic, input, "run" + i, readings.get(i)));
+            runs.put(readings.get(i).name(), run(topic, input, "run" + i, readings.get(i), cluster));
         }
 
         Map<String, List<Map<String, Object>>> reference =
@@ -137,8 +148,8 @@ class DeterministicResultsITCase {
                 .contains("s" + SPIKE_SERIES + " ewma RESOLVED " + SPIKE_MINUTE);
     }
 
-    private Map<String, List<Map<String, Object>>> run(String topic, List<Planned> input, String name, Reading reading)
-            throws Exception {
+    private Map<String, List<Map<String, Object>>> run(
+            String topic, List<Planned> input, String name, Reading reading, MiniCluster cluster) throws Exception {
         TestDatabase db = POSTGRES.createDatabase(name);
         StreamwatchConfig config = config(topic, db, name, reading.idleness());
         StreamwatchJob.prepareDatabase(config);
@@ -148,8 +159,8 @@ class DeterministicResultsITCase {
         KafkaSourceBuilder<Ingested> builder = KafkaIngest.builder(config.source(), config.contract());
         if (reading.bounded()) builder.setBounded(OffsetsInitializer.latest());
         Source<Ingested, ?, ?> source = builder.build();
-        SharedReference<AtomicBoolean> failed = shared.add(new AtomicBoolean());
-        if (reading.failAfter() > 0) source = new FailOnceSource<>(source, failed, reading.failAfter());
+        SharedReference<FailOnceSource.Trace> trace = shared.add(new FailOnceSource.Trace());
+        if (reading.failAfter() > 0) source = new FailOnceSource<>(source, trace, reading.failAfter());
         StreamwatchPipeline.define(
                 env, source, config, StreamwatchJob.productionEnds(config.jdbc().settings()));
         JobClient job = env.executeAsync(name);
@@ -170,13 +181,42 @@ class DeterministicResultsITCase {
             job.getJobExecutionResult().get();
         }
         if (reading.failAfter() > 0 && reading.failAfter() < NEVER) {
-            assertThat(failed.get().get())
+            assertThat(trace.get().failed())
                     .as(reading.name() + ": the failure was injected")
                     .isTrue();
+            assertRestoredFarIntoTheData(reading, input, trace.get(), cluster, job);
         } else {
             JobRestarts.assertNone(FLINK, job.getJobID());
         }
         return TableContents.of(db);
+    }
+
+    /** The checkpoint the job restored, and where it had the spike series' partition: far enough in. */
+    private static void assertRestoredFarIntoTheData(
+            Reading reading, List<Planned> input, FailOnceSource.Trace trace, MiniCluster cluster, JobClient job)
+            throws Exception {
+        RestoredCheckpointStats restored = cluster.getExecutionGraph(job.getJobID())
+                .get()
+                .getCheckpointStatsSnapshot()
+                .getLatestRestoredCheckpoint();
+        assertThat(restored).as(reading.name() + ": a restored checkpoint").isNotNull();
+        Map<Integer, Integer> minuteByPartition = new TreeMap<>();
+        for (SourceSplit split : trace.splitsAt(restored.getCheckpointId())) {
+            KafkaPartitionSplit kafka = (KafkaPartitionSplit) split;
+            minuteByPartition.put(
+                    kafka.getPartition(),
+                    DeterminismInput.minuteAt(input, kafka.getPartition(), kafka.getStartingOffset()));
+        }
+        System.out.println("DeterministicResultsITCase " + reading.name() + ": restored checkpoint "
+                + restored.getCheckpointId() + ", partitions read on from minute " + minuteByPartition);
+        assertThat(minuteByPartition)
+                .as(reading.name() + ": minute each partition is read on from, in checkpoint "
+                        + restored.getCheckpointId())
+                .containsKey(SPIKE_SERIES % DeterminismInput.PARTITIONS);
+        assertThat(minuteByPartition.get(SPIKE_SERIES % DeterminismInput.PARTITIONS))
+                .as(reading.name() + ": restored far enough into the spike series' partition that a fresh detector"
+                        + " would still warm up at the spike")
+                .isGreaterThanOrEqualTo(RESTORED_AT_LEAST_MINUTE);
     }
 
     private static long recordsRead(TestDatabase db) {

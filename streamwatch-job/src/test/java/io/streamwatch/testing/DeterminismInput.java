@@ -127,6 +127,19 @@ public final class DeterminismInput {
         return new Planned(partition, minute, id, jsonBytes(id, series, t, value), arrival, kind);
     }
 
+    /**
+     * The minute a partition's record at {@code offset} is written in (offsets count each partition's
+     * records in the order of the plan), or {@link #MINUTES} at the partition's end.
+     */
+    public static int minuteAt(List<Planned> input, int partition, long offset) {
+        long seen = 0;
+        for (Planned p : input) {
+            if (p.partition() != partition) continue;
+            if (seen++ == offset) return p.minute();
+        }
+        return MINUTES;
+    }
+
     public static long count(List<Planned> input, Kind kind) {
         return input.stream().filter(p -> p.kind() == kind).count();
     }
