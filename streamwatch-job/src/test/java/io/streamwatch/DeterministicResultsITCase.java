@@ -32,6 +32,8 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceSplit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
@@ -52,19 +54,23 @@ import org.junit.jupiter.api.io.TempDir;
  * The database is a function of the topic alone (README, "What is deterministic"). One topic of
  * three partitions, out of order, with events late within and beyond the allowed lateness,
  * duplicates, invalid records and a partition that goes quiet for seven minutes of event time and
- * comes back, is read four ways: live while it is written (the quiet partition is marked idle),
+ * comes back, is read five ways: live while it is written (the quiet partition is marked idle),
  * from the earliest offset at parallelism 1 by a reader slowed down to a record a millisecond with
  * an idleness of half a second, twice at full speed at parallelism 2 with a failure at a random
- * point after a checkpoint (one of them bounded, ending with the input), and every unbounded run
- * stopped with a drain long after the last record, when every split is idle. Every data column of
- * every table must be equal across the runs, row for row, and each unique event must be in exactly
- * one of window_aggregates and late_events, by the rule a user can apply by hand.
+ * point after a checkpoint (one of them bounded, ending with the input), and by three versions of
+ * the job at parallelism 2, 1 and 2, each started from the savepoint the one before stopped with
+ * mid-topic; every unbounded run is stopped with a drain long after the last record, when every
+ * split is idle. Every data column of every table must be equal across the runs, row for row, and
+ * each unique event must be in exactly one of window_aggregates and late_events, by the rule a user
+ * can apply by hand.
  *
- * <p>The slowed read is the one that wall-clock idleness failed: its reader hands out each fetch a
- * partition at a time, a whole partition of this input taking about a second, and the partitions
- * waiting behind it were marked idle with all their records still to come (1,657 of the 2,805 records
- * went to late_events). Partitions now go idle only when their reader is caught up
- * ({@code CaughtUpIdleness}).
+ * <p>The slowed read and the upgrades are what wall-clock idleness failed. The slowed reader hands
+ * out each fetch a partition at a time, a whole partition of this input taking about a second, and
+ * the partitions waiting behind it were marked idle with all their records still to come (1,657 of
+ * the 2,805 records went to late_events). A restored job's watermarks start from nothing with the
+ * partitions at different offsets, and a start slower than the idleness had them all marked idle,
+ * so the first partition delivered ran ahead (422 late events, 233 of 268 window rows). Partitions
+ * now go idle only when their reader is caught up ({@code CaughtUpIdleness}).
  *
  * <p>The ewma detector warms up for 24 windows and series s4 spikes in minute 28. Each crashed run
  * restores a checkpoint from which s4's partition is read on at minute 7 or later (checked, from the
@@ -132,15 +138,15 @@ class DeterministicResultsITCase {
         for (int i = 0; i < readings.size(); i++) {
             runs.put(readings.get(i).name(), run(topic, input, "run" + i, readings.get(i), cluster));
         }
+        runs.put("savepoint upgrades 2 -> 1 -> 2, idleness 500 ms", runUpgraded(topic, input, "upgraded", cluster));
 
         Map<String, List<Map<String, Object>>> reference =
                 runs.values().iterator().next();
         DeterminismInput.assertMatchesThePlan(reference, input);
-        runs.forEach((name, tables) -> {
-            System.out.println("DeterministicResultsITCase " + name + ": " + TableContents.sizes(tables) + " "
-                    + tables.get("anomalies"));
-            TableContents.assertSame(reference, tables);
-        });
+        // every run's rows first, so that a failure shows how each run went
+        runs.forEach((name, tables) -> System.out.println("DeterministicResultsITCase " + name + ": "
+                + TableContents.sizes(tables) + " " + tables.get("anomalies")));
+        runs.values().forEach(tables -> TableContents.assertSame(reference, tables));
         assertThat(reference.get("anomalies"))
                 .as("the spike's anomaly, which the crashed runs get only from restored detector state")
                 .extracting(r -> r.get("series_key") + " " + r.get("detector") + " " + r.get("status") + " "
@@ -153,32 +159,18 @@ class DeterministicResultsITCase {
         TestDatabase db = POSTGRES.createDatabase(name);
         StreamwatchConfig config = config(topic, db, name, reading.idleness());
         StreamwatchJob.prepareDatabase(config);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobEnvironment.configure(env, config);
-        env.setParallelism(reading.parallelism());
         KafkaSourceBuilder<Ingested> builder = KafkaIngest.builder(config.source(), config.contract());
         if (reading.bounded()) builder.setBounded(OffsetsInitializer.latest());
         Source<Ingested, ?, ?> source = builder.build();
         SharedReference<FailOnceSource.Trace> trace = shared.add(new FailOnceSource.Trace());
         if (reading.failAfter() > 0) source = new FailOnceSource<>(source, trace, reading.failAfter());
-        StreamwatchPipeline.define(
-                env, source, config, StreamwatchJob.productionEnds(config.jdbc().settings()));
-        JobClient job = env.executeAsync(name);
+        JobClient job = start(config, reading.parallelism(), source, null, name);
 
         if (reading.live()) produce(topic, input, LIVE_MILLIS_PER_MINUTE);
         if (reading.bounded()) {
             job.getJobExecutionResult().get();
         } else {
-            Await.until(
-                    name + ": every record counted in the ledger",
-                    Duration.ofSeconds(90),
-                    () -> recordsRead(db) == input.size(),
-                    () -> recordsRead(db) + " of " + input.size());
-            Thread.sleep(DRAIN_AFTER_IDLE.toMillis());
-            job.stopWithSavepoint(
-                            true, dirs.resolve(name + "-savepoint").toUri().toString(), SavepointFormatType.CANONICAL)
-                    .get();
-            job.getJobExecutionResult().get();
+            drainOnceAllRead(job, db, input, name);
         }
         if (reading.failAfter() > 0 && reading.failAfter() < NEVER) {
             assertThat(trace.get().failed())
@@ -191,14 +183,96 @@ class DeterministicResultsITCase {
         return TableContents.of(db);
     }
 
+    /**
+     * The topic read by three versions of the job, each started from the savepoint the one before
+     * stopped with, at parallelism 2, 1 and 2, with an idleness of half a second. The first two read
+     * slowed down and stop a third and two thirds of the way through the topic, with the partitions
+     * at different minutes (the first partition a fetch brought is read to its end before the next);
+     * the last one drains.
+     */
+    private Map<String, List<Map<String, Object>>> runUpgraded(
+            String topic, List<Planned> input, String name, MiniCluster cluster) throws Exception {
+        TestDatabase db = POSTGRES.createDatabase(name);
+        StreamwatchConfig config = config(topic, db, name, SHORT_IDLENESS);
+        StreamwatchJob.prepareDatabase(config);
+        int[] parallelism = {2, 1, 2};
+        String savepoint = null;
+        for (int version = 0; version < parallelism.length; version++) {
+            boolean last = version == parallelism.length - 1;
+            Source<Ingested, ?, ?> source =
+                    KafkaIngest.builder(config.source(), config.contract()).build();
+            if (!last) source = new FailOnceSource<>(source, shared.add(new FailOnceSource.Trace()), NEVER);
+            String restoring = savepoint;
+            JobClient job = start(config, parallelism[version], source, restoring, name + "-" + version);
+            if (last) {
+                drainOnceAllRead(job, db, input, name);
+            } else {
+                long stopAt = input.size() * (version + 1L) / parallelism.length;
+                Await.until(
+                        name + ": " + stopAt + " records counted in the ledger",
+                        Duration.ofSeconds(90),
+                        () -> recordsRead(db) >= stopAt,
+                        () -> recordsRead(db) + " of " + stopAt);
+                String stoppedWith = job.stopWithSavepoint(
+                                false,
+                                dirs.resolve(name + "-savepoints").toUri().toString(),
+                                SavepointFormatType.CANONICAL)
+                        .get();
+                job.getJobExecutionResult().get();
+                System.out.println("DeterministicResultsITCase " + name + ": version " + version + " at parallelism "
+                        + parallelism[version] + " stopped with " + recordsRead(db) + " records counted");
+                savepoint = stoppedWith;
+            }
+            if (restoring != null) {
+                assertThat(restoredCheckpoint(cluster, job).getExternalPath())
+                        .as(name + ": version " + version + " restored the savepoint")
+                        .isEqualTo(restoring);
+            }
+            JobRestarts.assertNone(FLINK, job.getJobID());
+        }
+        return TableContents.of(db);
+    }
+
+    /** Starts the pipeline on {@code source}, from a savepoint if one is given. */
+    private static JobClient start(
+            StreamwatchConfig config, int parallelism, Source<Ingested, ?, ?> source, String savepoint, String name)
+            throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobEnvironment.configure(env, config);
+        env.setParallelism(parallelism);
+        if (savepoint != null) {
+            env.configure(Configuration.fromMap(Map.of(StateRecoveryOptions.SAVEPOINT_PATH.key(), savepoint)));
+        }
+        StreamwatchPipeline.define(
+                env, source, config, StreamwatchJob.productionEnds(config.jdbc().settings()));
+        return env.executeAsync(name);
+    }
+
+    /** Waits until the job has read every record, then a while longer for every split to go idle, and drains it. */
+    private void drainOnceAllRead(JobClient job, TestDatabase db, List<Planned> input, String name) throws Exception {
+        Await.until(
+                name + ": every record counted in the ledger",
+                Duration.ofSeconds(90),
+                () -> recordsRead(db) == input.size(),
+                () -> recordsRead(db) + " of " + input.size());
+        Thread.sleep(DRAIN_AFTER_IDLE.toMillis());
+        job.stopWithSavepoint(true, dirs.resolve(name + "-savepoint").toUri().toString(), SavepointFormatType.CANONICAL)
+                .get();
+        job.getJobExecutionResult().get();
+    }
+
+    private static RestoredCheckpointStats restoredCheckpoint(MiniCluster cluster, JobClient job) throws Exception {
+        return cluster.getExecutionGraph(job.getJobID())
+                .get()
+                .getCheckpointStatsSnapshot()
+                .getLatestRestoredCheckpoint();
+    }
+
     /** The checkpoint the job restored, and where it had the spike series' partition: far enough in. */
     private static void assertRestoredFarIntoTheData(
             Reading reading, List<Planned> input, FailOnceSource.Trace trace, MiniCluster cluster, JobClient job)
             throws Exception {
-        RestoredCheckpointStats restored = cluster.getExecutionGraph(job.getJobID())
-                .get()
-                .getCheckpointStatsSnapshot()
-                .getLatestRestoredCheckpoint();
+        RestoredCheckpointStats restored = restoredCheckpoint(cluster, job);
         assertThat(restored).as(reading.name() + ": a restored checkpoint").isNotNull();
         Map<Integer, Integer> minuteByPartition = new TreeMap<>();
         for (SourceSplit split : trace.splitsAt(restored.getCheckpointId())) {
