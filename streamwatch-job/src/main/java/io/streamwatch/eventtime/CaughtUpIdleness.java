@@ -40,8 +40,9 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * of the split sets it back to zero, and at {@code idleness} the split is marked idle. Time the reader
  * spends handing out other splits' records does not count, so a backlog never makes a split idle: each
  * Kafka fetch asks for every partition the reader has, so one with records left gets some in the very
- * answer that ends the wait. A wait of {@code idleness} or more that ends with records (a consumer slow
- * to start, a broker slow to answer) shows nothing about the partitions: all start afresh, active.
+ * answer that ends the wait. When the reader got no record at all for {@code idleness} of waiting (a
+ * consumer slow to start, a broker slow to answer, every partition quiet), its next record shows
+ * nothing about the other partitions, whose records may come right after it: all start afresh, active.
  *
  * <p>The splits, their state and the enumerator are the wrapped source's: a savepoint taken with or
  * without this wrapper restores either way.
@@ -113,10 +114,12 @@ public final class CaughtUpIdleness<T, S extends SourceSplit, E> implements Sour
         private long waitingSince = NONE;
         /** When the fetcher answered the current wait, or {@link #NONE}. */
         private final AtomicLong answeredAt = new AtomicLong(NONE);
-        /** A long wait ended: the next record gives every split a fresh start. */
-        private boolean freshStartAtNextRecord;
+        /** The waiting time at the reader's last record, of any split. */
+        private long waitedAtLastRecord;
 
         private long checkedAt = NONE;
+        /** Completes when a split may be due to go idle, to look while the reader waits. */
+        private CompletableFuture<Void> nextLook;
 
         Reader(SourceReader<T, S> delegate, long idlenessNanos, LongSupplier clock) {
             this.delegate = delegate;
@@ -136,7 +139,6 @@ public final class CaughtUpIdleness<T, S extends SourceSplit, E> implements Sour
             if (status == InputStatus.NOTHING_AVAILABLE && waitingSince == NONE) {
                 answeredAt.set(NONE);
                 waitingSince = clock.getAsLong();
-                freshStartAtNextRecord = false; // the answer to the long wait held no record
             }
             return status;
         }
@@ -144,10 +146,8 @@ public final class CaughtUpIdleness<T, S extends SourceSplit, E> implements Sour
         private void endWaitIfAnswered() {
             long answered = answeredAt.get();
             if (waitingSince == NONE || answered == NONE) return;
-            long wait = Math.max(0, answered - waitingSince);
-            waited += wait;
+            waited += Math.max(0, answered - waitingSince);
             waitingSince = NONE;
-            if (wait >= idlenessNanos) freshStartAtNextRecord = true;
         }
 
         /** Waiting time so far: the waits that ended and the current one. */
@@ -170,12 +170,14 @@ public final class CaughtUpIdleness<T, S extends SourceSplit, E> implements Sour
         }
 
         private void onRecord(Quiet split) {
-            if (freshStartAtNextRecord) {
-                freshStartAtNextRecord = false;
+            if (waited - waitedAtLastRecord >= idlenessNanos) {
+                // the reader got nothing at all for the idleness (starting, a broker slow to answer): that
+                // shows nothing about which partition is caught up, and the others' records may follow these
                 for (Map.Entry<String, Quiet> e : splits.entrySet()) {
                     if (e.getValue() != split) activate(e.getKey(), e.getValue());
                 }
             }
+            waitedAtLastRecord = waited;
             split.waitedAtLastRecord = waited;
             if (split.idle) {
                 split.idle = false;
@@ -198,10 +200,14 @@ public final class CaughtUpIdleness<T, S extends SourceSplit, E> implements Sour
             available.thenRun(() -> answeredAt.compareAndSet(NONE, clock.getAsLong()));
             long untilNextLook = untilNextLook();
             if (untilNextLook == NONE) return available;
-            CompletableFuture<Void> look = new CompletableFuture<>();
-            CompletableFuture.delayedExecutor(untilNextLook, TimeUnit.NANOSECONDS)
-                    .execute(() -> look.complete(null));
-            return available.applyToEither(look, x -> x);
+            // one look at a time: a split's due time only moves later, so a pending look is never late
+            if (nextLook == null || nextLook.isDone()) {
+                CompletableFuture<Void> look = new CompletableFuture<>();
+                CompletableFuture.delayedExecutor(untilNextLook, TimeUnit.NANOSECONDS)
+                        .execute(() -> look.complete(null));
+                nextLook = look;
+            }
+            return available.applyToEither(nextLook, x -> x);
         }
 
         /**

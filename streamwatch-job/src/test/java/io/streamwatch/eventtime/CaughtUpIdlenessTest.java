@@ -97,6 +97,18 @@ class CaughtUpIdlenessTest {
     }
 
     @Test
+    void recordsAfterTheReaderGotNothingForTheIdlenessGiveEverySplitAFreshStartThoughEmptyAnswersCutTheWait()
+            throws Exception {
+        // nothing from Kafka for 1.2 s, in two waits each ended by an empty answer (a poll timeout, a wake-up)
+        waitMillis(600, true);
+        waitMillis(600, true);
+        reader.pollNext(operator);
+        assertThat(operator.idle).containsExactlyInAnyOrder("p0", "p1");
+        deliver("p0", 1, 1);
+        assertThat(operator.idle).as("p1's records may come right after p0's").isEmpty();
+    }
+
+    @Test
     void anEmptyAnswerToALongWaitLeavesTheSplitsIdle() throws Exception {
         deliver("p0", 1, 1);
         waitMillis(10_000, true); // Kafka's fetcher answers an empty poll after 10 s
