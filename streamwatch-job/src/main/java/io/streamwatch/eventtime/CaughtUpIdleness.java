@@ -43,6 +43,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * answer that ends the wait. When the reader got no record at all for {@code idleness} of waiting (a
  * consumer slow to start, a broker slow to answer, every partition quiet), its next record shows
  * nothing about the other partitions, whose records may come right after it: all start afresh, active.
+ * Before its first record a reader waits 10 s longer: a consumer that is starting is not caught up.
  *
  * <p>The splits, their state and the enumerator are the wrapped source's: a savepoint taken with or
  * without this wrapper restores either way.
@@ -99,6 +100,12 @@ public final class CaughtUpIdleness<T, S extends SourceSplit, E> implements Sour
      */
     static final class Reader<T, S extends SourceSplit> implements SourceReader<T, S> {
         private static final long NONE = Long.MIN_VALUE;
+        /**
+         * Waiting a reader does before its first record on top of the idleness: a consumer starting
+         * (metadata, offsets, the first fetch) is not caught up. Kafka's fetcher answers an empty poll
+         * after 10 s, so a reader with nothing at all to read still goes idle.
+         */
+        static final long START_NANOS = TimeUnit.SECONDS.toNanos(10);
 
         private final SourceReader<T, S> delegate;
         private final long idlenessNanos;
@@ -116,6 +123,8 @@ public final class CaughtUpIdleness<T, S extends SourceSplit, E> implements Sour
         private final AtomicLong answeredAt = new AtomicLong(NONE);
         /** The waiting time at the reader's last record, of any split. */
         private long waitedAtLastRecord;
+
+        private boolean hadRecord;
 
         private long checkedAt = NONE;
         /** Completes when a split may be due to go idle, to look while the reader waits. */
@@ -162,11 +171,16 @@ public final class CaughtUpIdleness<T, S extends SourceSplit, E> implements Sour
             checkedAt = now;
             for (Map.Entry<String, Quiet> e : splits.entrySet()) {
                 Quiet split = e.getValue();
-                if (now - split.waitedAtLastRecord < idlenessNanos) continue;
+                if (now - split.waitedAtLastRecord < quietEnough()) continue;
                 split.idle = true;
                 // again on every look: the split's watermark generator may have marked it active since
                 outputs.splitOutput(e.getKey()).markIdle();
             }
+        }
+
+        /** The quiet time that makes a split idle. */
+        private long quietEnough() {
+            return hadRecord ? idlenessNanos : idlenessNanos + START_NANOS;
         }
 
         private void onRecord(Quiet split) {
@@ -177,6 +191,7 @@ public final class CaughtUpIdleness<T, S extends SourceSplit, E> implements Sour
                     if (e.getValue() != split) activate(e.getKey(), e.getValue());
                 }
             }
+            hadRecord = true;
             waitedAtLastRecord = waited;
             split.waitedAtLastRecord = waited;
             if (split.idle) {
@@ -217,9 +232,9 @@ public final class CaughtUpIdleness<T, S extends SourceSplit, E> implements Sour
         private long untilNextLook() {
             if (splits.isEmpty()) return NONE;
             long now = waitedNow();
-            long soonest = idlenessNanos;
+            long soonest = quietEnough();
             for (Quiet split : splits.values()) {
-                if (!split.idle) soonest = Math.min(soonest, split.waitedAtLastRecord + idlenessNanos - now);
+                if (!split.idle) soonest = Math.min(soonest, split.waitedAtLastRecord + quietEnough() - now);
             }
             return Math.max(soonest, TimeUnit.MILLISECONDS.toNanos(1));
         }

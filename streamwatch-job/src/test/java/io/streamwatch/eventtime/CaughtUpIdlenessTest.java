@@ -81,8 +81,20 @@ class CaughtUpIdlenessTest {
     }
 
     @Test
+    void beforeItsFirstRecordAReaderWaitsTenSecondsLongerForItIsStarting() throws Exception {
+        pollAndWait();
+        clock.addAndGet(10 * SECOND + 999 * TimeUnit.MILLISECONDS.toNanos(1));
+        reader.pollNext(operator);
+        assertThat(operator.idle).as("a consumer starting is not caught up").isEmpty();
+        clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(2));
+        reader.pollNext(operator);
+        assertThat(operator.idle).as("nothing at all to read").containsExactlyInAnyOrder("p0", "p1");
+    }
+
+    @Test
     void recordsAfterALongWaitGiveEverySplitAFreshStart() throws Exception {
-        // a consumer slow to start: nothing for five seconds, then p0's records first, p1's behind them
+        deliver("p0", 1, 1);
+        // a broker slow to answer: nothing for five seconds, then p0's records first, p1's behind them
         pollAndWait();
         clock.addAndGet(5 * SECOND);
         reader.pollNext(operator); // a look during the wait
@@ -99,6 +111,7 @@ class CaughtUpIdlenessTest {
     @Test
     void recordsAfterTheReaderGotNothingForTheIdlenessGiveEverySplitAFreshStartThoughEmptyAnswersCutTheWait()
             throws Exception {
+        deliver("p1", 1, 1);
         // nothing from Kafka for 1.2 s, in two waits each ended by an empty answer (a poll timeout, a wake-up)
         waitMillis(600, true);
         waitMillis(600, true);
