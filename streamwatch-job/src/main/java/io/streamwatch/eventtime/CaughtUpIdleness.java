@@ -45,8 +45,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * nothing about the other partitions, whose records may come right after it: all start afresh, active.
  * Before its first record a reader waits 10 s longer: a consumer that is starting is not caught up.
  *
- * <p>The splits, their state and the enumerator are the wrapped source's: a savepoint taken with or
- * without this wrapper restores either way.
+ * <p>Its state is the wrapped source's (the splits and the enumerator), with the same serializers.
  */
 public final class CaughtUpIdleness<T, S extends SourceSplit, E> implements Source<T, S, E> {
     private static final long serialVersionUID = 1L;
@@ -125,6 +124,8 @@ public final class CaughtUpIdleness<T, S extends SourceSplit, E> implements Sour
         private long waitedAtLastRecord;
 
         private boolean hadRecord;
+        /** Whether the operator's output was marked idle for want of splits. */
+        private boolean outputIdle;
 
         private long checkedAt = NONE;
         /** Completes when a split may be due to go idle, to look while the reader waits. */
@@ -169,6 +170,14 @@ public final class CaughtUpIdleness<T, S extends SourceSplit, E> implements Sour
             long now = waitedNow();
             if (now == checkedAt || output == null) return;
             checkedAt = now;
+            if (splits.isEmpty()) {
+                // more readers than partitions: one with none must not hold the others' watermark back
+                if (!outputIdle && now - waitedAtLastRecord >= quietEnough()) {
+                    outputIdle = true;
+                    output.markIdle();
+                }
+                return;
+            }
             for (Map.Entry<String, Quiet> e : splits.entrySet()) {
                 Quiet split = e.getValue();
                 if (now - split.waitedAtLastRecord < quietEnough()) continue;
@@ -226,12 +235,17 @@ public final class CaughtUpIdleness<T, S extends SourceSplit, E> implements Sour
         }
 
         /**
-         * How long until the next split is due to go idle, or the idleness when all are idle (to mark
-         * them again, see {@link #markQuietSplitsIdle}); {@link #NONE} without splits.
+         * How long until the next split (or, without splits, the reader) is due to go idle, or the
+         * idleness when all are idle (to mark them again, see {@link #markQuietSplitsIdle}); {@link
+         * #NONE} when nothing is left to mark.
          */
         private long untilNextLook() {
-            if (splits.isEmpty()) return NONE;
             long now = waitedNow();
+            if (splits.isEmpty()) {
+                return outputIdle
+                        ? NONE
+                        : Math.max(waitedAtLastRecord + quietEnough() - now, TimeUnit.MILLISECONDS.toNanos(1));
+            }
             long soonest = quietEnough();
             for (Quiet split : splits.values()) {
                 if (!split.idle) soonest = Math.min(soonest, split.waitedAtLastRecord + quietEnough() - now);
@@ -241,6 +255,7 @@ public final class CaughtUpIdleness<T, S extends SourceSplit, E> implements Sour
 
         @Override
         public void addSplits(List<S> added) {
+            outputIdle = false;
             long now = waitedNow();
             for (S split : added) splits.putIfAbsent(split.splitId(), new Quiet(now));
             delegate.addSplits(added);

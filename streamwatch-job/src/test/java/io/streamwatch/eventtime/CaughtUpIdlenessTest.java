@@ -140,6 +140,21 @@ class CaughtUpIdlenessTest {
         assertThat(operator.splits).as("not created again to be marked idle").doesNotContainKey("p1");
     }
 
+    @Test
+    void aReaderWithoutSplitsMarksItsOutputIdleOnceItWaitedAsAStartingReaderDoes() throws Exception {
+        CaughtUpIdleness.Reader<String, Split> splitless = new CaughtUpIdleness.Reader<>(fetcher, SECOND, clock::get);
+        assertThat(splitless.pollNext(operator)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
+        splitless.isAvailable();
+        clock.addAndGet(10 * SECOND);
+        splitless.pollNext(operator);
+        assertThat(operator.outputIdle)
+                .as("a partition may still be assigned to it")
+                .isFalse();
+        clock.addAndGet(SECOND + 1);
+        splitless.pollNext(operator);
+        assertThat(operator.outputIdle).isTrue();
+    }
+
     /** Hands out {@code records} of the split, each taking {@code millisEach}. */
     private void deliver(String split, int records, long millisEach) throws Exception {
         for (int i = 0; i < records; i++) fetcher.queue.add(split);
@@ -225,6 +240,7 @@ class CaughtUpIdlenessTest {
         final Map<String, SourceOutput<String>> splits = new LinkedHashMap<>();
         final java.util.Set<String> idle = new java.util.TreeSet<>();
         int markedIdle;
+        boolean outputIdle;
 
         @Override
         public SourceOutput<String> createOutputForSplit(String splitId) {
@@ -267,9 +283,13 @@ class CaughtUpIdlenessTest {
         public void emitWatermark(Watermark watermark) {}
 
         @Override
-        public void markIdle() {}
+        public void markIdle() {
+            outputIdle = true;
+        }
 
         @Override
-        public void markActive() {}
+        public void markActive() {
+            outputIdle = false;
+        }
     }
 }
