@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "./streamwatch",
         mixinStandardHelpOptions = true,
-        subcommands = {Demo.class, Db.class, Run.class, Generate.class, NabCommand.class},
+        subcommands = {Demo.class, Db.class, Run.class, Generate.class, DeadLetters.class, NabCommand.class},
         description = "Streamwatch on this machine: ./streamwatch COMMAND --help tells each command's flags.")
 public final class Launcher implements Runnable {
     static final String LOG_FILE_PROPERTY = "streamwatch.log.file";
@@ -50,7 +50,8 @@ public final class Launcher implements Runnable {
     /** Without a command: the overview, and the exit code of a usage problem. */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "name a command: demo, db, run, generate or nab");
+        throw new ParameterException(
+                spec.commandLine(), "name a command: demo, db, run, generate, dead-letters or nab");
     }
 
     /** A command line for the given command (the launcher, or one subcommand in tests), wired as main wires it. */
@@ -79,8 +80,11 @@ public final class Launcher implements Runnable {
         return cl;
     }
 
+    /** {@code " dead-letters list"}: the command's words after the launcher's name; empty for the launcher itself. */
     private static String commandName(CommandLine cl) {
-        return cl.getParent() == null ? "" : " " + cl.getCommandName();
+        String qualified = cl.getCommandSpec().qualifiedName();
+        int space = qualified.indexOf(' ');
+        return space < 0 ? "" : qualified.substring(space);
     }
 
     /** Parses a subcommand's arguments into it, as the launcher would: for tests. */

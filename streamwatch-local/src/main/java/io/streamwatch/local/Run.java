@@ -67,7 +67,8 @@ final class Run implements Callable<Integer> {
                 JobHealth health = flink.health();
                 console.status(status.line(health));
                 // a job with stopping offsets ends by itself once it read them
-                finished = health.state() == JobStatus.FINISHED && config.source().bounded();
+                finished =
+                        health.state() == JobStatus.FINISHED && config.source().bounded();
                 if (health.state().isGloballyTerminalState() && !finished) {
                     console.endStatus();
                     throw new JobTroubleException("the job ended", health);
