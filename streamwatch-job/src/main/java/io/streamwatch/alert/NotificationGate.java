@@ -58,20 +58,23 @@ public class NotificationGate extends KeyedProcessFunction<String, AlertEvent, N
     static final int SAMPLE_LINES = 10;
 
     /**
-     * An alert this receiver is told is firing: the last event queued for it, and when it was sent
-     * (0: queued, or held while inhibited).
+     * A firing alert of this receiver: the last event queued for it, and when it was sent (0: queued,
+     * or held while inhibited).
      */
     public static class Firing {
         public AlertEvent last;
         public long notifiedAt;
         /** Held at its last flush because an alert that inhibits it fires; queued again when none does. */
         public boolean inhibited;
+        /** The receiver was sent its firing: its resolve is owed, whatever holds its reminders. */
+        public boolean told;
 
         public Firing() {}
 
-        Firing(AlertEvent last, long notifiedAt) {
+        Firing(AlertEvent last, long notifiedAt, boolean told) {
             this.last = last;
             this.notifiedAt = notifiedAt;
+            this.told = told;
         }
     }
 
@@ -147,10 +150,11 @@ public class NotificationGate extends KeyedProcessFunction<String, AlertEvent, N
                 suppress(e, ctx);
                 return;
             }
-            firing.put(anomalyId, new Firing(e, 0));
+            firing.put(anomalyId, new Firing(e, 0, false));
         } else {
             Firing f = firing.get(anomalyId);
-            if (f == null || f.inhibited) {
+            // a firing still queued is sent with its resolve; one held by inhibition never was
+            if (f == null || (f.inhibited && !f.told)) {
                 e.suppressedBy = f == null
                         ? "resolved, but its firing was not sent to this receiver"
                         : "resolved while inhibited; its firing was not sent to this receiver";
@@ -185,7 +189,7 @@ public class NotificationGate extends KeyedProcessFunction<String, AlertEvent, N
         for (Firing f : released) {
             AlertEvent again = f.last.copy();
             again.receivedAt = now;
-            firing.put(again.anomaly.anomalyId(), new Firing(again, 0));
+            firing.put(again.anomaly.anomalyId(), new Firing(again, 0, f.told));
             enqueue(again, now, ctx);
         }
     }
@@ -217,14 +221,14 @@ public class NotificationGate extends KeyedProcessFunction<String, AlertEvent, N
             String anomalyId = f.last.anomaly.anomalyId();
             if (silencedBy(f.last, now) != null) {
                 // no reminder while silenced; look again one interval later
-                firing.put(anomalyId, new Firing(f.last, now));
+                firing.put(anomalyId, new Firing(f.last, now, f.told));
                 ctx.timerService().registerProcessingTimeTimer(now + repeat);
                 continue;
             }
             AlertEvent reminder = f.last.copy();
             reminder.repeat++;
             reminder.receivedAt = now;
-            firing.put(anomalyId, new Firing(reminder, 0));
+            firing.put(anomalyId, new Firing(reminder, 0, f.told));
             enqueue(reminder, now, ctx);
         }
     }
@@ -296,7 +300,8 @@ public class NotificationGate extends KeyedProcessFunction<String, AlertEvent, N
     /**
      * The batch less the firing alerts (and reminders) an alert still firing inhibits; those are
      * recorded as inhibited and kept, to be queued again when their inhibitors resolve. A resolve
-     * whose firing is held in the same batch is held with it: the receiver never heard of either.
+     * whose first firing is held in the same batch is held with it: the receiver never heard of
+     * either. (A held reminder's resolve is sent: the receiver was told the alert fired.)
      */
     private List<AlertEvent> withoutInhibited(List<AlertEvent> batch, Context ctx) throws Exception {
         if (inhibitRules.isEmpty()) return batch;
@@ -323,7 +328,7 @@ public class NotificationGate extends KeyedProcessFunction<String, AlertEvent, N
             inhibitedEvent.suppressedBy = by;
             ctx.output(OUTBOX, AlertDelivery.of(inhibitedEvent, Status.INHIBITED));
             inhibited.get(e.receiver).inc();
-            held.add(anomalyId);
+            if (e.repeat == 0) held.add(anomalyId);
             Firing f = firing.get(anomalyId);
             if (f != null) {
                 f.inhibited = true;
@@ -362,7 +367,7 @@ public class NotificationGate extends KeyedProcessFunction<String, AlertEvent, N
             String anomalyId = e.anomaly.anomalyId();
             Firing f = e.firing() ? firing.get(anomalyId) : null;
             if (f != null) {
-                firing.put(anomalyId, new Firing(f.last, now));
+                firing.put(anomalyId, new Firing(f.last, now, true));
                 if (repeat > 0) ctx.timerService().registerProcessingTimeTimer(now + repeat);
             }
         }

@@ -249,6 +249,35 @@ class NotificationGateTest {
     }
 
     @Test
+    void anAlertSentBeforeItsInhibitorFiredHasItsRemindersHeldButItsResolveSent() throws Exception {
+        try (var h = harness(List.of(), List.of(CRITICAL_HIDES_WARNINGS))) {
+            h.setProcessingTime(0);
+            h.processElement(routed(sameSeries, "chat"), 0);
+            h.setProcessingTime(30 * SECOND);
+            h.setProcessingTime(10 * MINUTE);
+            h.processElement(inhibitorOnly(critical, "chat"), 0);
+            h.setProcessingTime(30 * SECOND + HOUR);
+            h.setProcessingTime(HOUR + 10 * MINUTE);
+            h.processElement(routed(resolved(sameSeries, T0 + HOUR), "chat"), 0);
+            h.setProcessingTime(2 * HOUR);
+
+            assertThat(h.extractOutputValues())
+                    .extracting(n -> n.alerts.get(0).id())
+                    .containsExactly(sameSeries.anomalyId() + "|OPENED", sameSeries.anomalyId() + "|RESOLVED");
+            assertThat(outbox(h))
+                    .filteredOn(d -> d.status == Status.INHIBITED)
+                    .extracting(d -> d.alertEventId)
+                    .containsExactly(sameSeries.anomalyId() + "|OPENED|repeat-1");
+            h.processElement(inhibitorOnly(resolved(critical, T0 + 2 * HOUR), "chat"), 0);
+            h.setProcessingTime(10 * HOUR);
+            assertThat(h.extractOutputValues())
+                    .as("nothing is released after the alert resolved")
+                    .hasSize(2);
+            assertCleaned(h);
+        }
+    }
+
+    @Test
     void eachGroupOfTheReceiversLabelsHasItsOwnMessagesWaitAndInterval() throws Exception {
         ReceiverSpec byService = new ReceiverSpec(
                 "chat",
