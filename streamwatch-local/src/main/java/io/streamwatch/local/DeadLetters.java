@@ -162,14 +162,8 @@ final class DeadLetters implements Runnable {
         }
     }
 
-    /** {@code dead-letters list}: one line per row. */
-    @Command(
-            name = "list",
-            mixinStandardHelpOptions = true,
-            sortOptions = false,
-            description = "Lists refused records, one per line: where from, when, the code, why, and the payload"
-                    + " (decoded where it is text, shortened), with replays.")
-    static final class ListRows implements Callable<Integer> {
+    /** What the subcommands share: the environment, the rows chosen, where to print. */
+    private abstract static class Subcommand implements Callable<Integer> {
         @ParentCommand
         DeadLetters parent;
 
@@ -178,29 +172,45 @@ final class DeadLetters implements Runnable {
 
         @Spec
         CommandSpec spec;
+    }
 
+    /** What list and show share: the rows that match, each printed in its way, then how many matched. */
+    private abstract static class Printing extends Subcommand {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             DeadLetterStore.Criteria criteria = selection.criteria(Instant.now());
             try (DeadLetterStore store = DeadLetterStore.open(parent.environment)) {
                 List<DeadLetterStore.Row> rows = store.select(criteria, true);
-                for (DeadLetterStore.Row row : rows) {
-                    out.println(String.join(
-                            "  ",
-                            row.id(),
-                            String.valueOf(row.kafkaTimestamp() != null ? row.kafkaTimestamp() : row.receivedAt()),
-                            row.errorCode(),
-                            SafeText.escape(String.valueOf(row.message())),
-                            preview(row)
-                                    + (row.replayCount() > 0
-                                            ? "  [replayed " + row.replayCount() + "x, last to " + row.replayedTo()
-                                                    + "]"
-                                            : "")));
-                }
+                rows.forEach(row -> print(row, out));
                 footer(out, rows.size(), store.count(criteria, true), store.where());
             }
             return 0;
+        }
+
+        abstract void print(DeadLetterStore.Row row, PrintWriter out);
+    }
+
+    /** {@code dead-letters list}: one line per row. */
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description = "Lists refused records, one per line: where from, when, the code, why, and the payload"
+                    + " (decoded where it is text, shortened), with replays.")
+    static final class ListRows extends Printing {
+        @Override
+        void print(DeadLetterStore.Row row, PrintWriter out) {
+            out.println(String.join(
+                    "  ",
+                    row.id(),
+                    String.valueOf(row.kafkaTimestamp() != null ? row.kafkaTimestamp() : row.receivedAt()),
+                    row.errorCode(),
+                    SafeText.escape(String.valueOf(row.message())),
+                    preview(row)
+                            + (row.replayCount() > 0
+                                    ? "  [replayed " + row.replayCount() + "x, last to " + row.replayedTo() + "]"
+                                    : "")));
         }
     }
 
@@ -211,53 +221,33 @@ final class DeadLetters implements Runnable {
             sortOptions = false,
             description = "Shows refused records whole: every column and the full payload, decoded where it is text,"
                     + " else as hex.")
-    static final class Show implements Callable<Integer> {
-        @ParentCommand
-        DeadLetters parent;
-
-        @Mixin
-        Selection selection;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class Show extends Printing {
         @Override
-        public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            DeadLetterStore.Criteria criteria = selection.criteria(Instant.now());
-            try (DeadLetterStore store = DeadLetterStore.open(parent.environment)) {
-                List<DeadLetterStore.Row> rows = store.select(criteria, true);
-                for (DeadLetterStore.Row row : rows) {
-                    Map<String, Object> fields = new LinkedHashMap<>();
-                    fields.put("kafka timestamp", row.kafkaTimestamp());
-                    fields.put("refused at", row.receivedAt());
-                    fields.put("code", row.errorCode());
-                    fields.put("message", SafeText.escape(row.message()));
-                    fields.put("stage", row.stage());
-                    fields.put("exception", row.exceptionClass());
-                    fields.put("payload format", row.payloadFormat());
-                    fields.put(
-                            "replayed",
-                            row.replayCount() == 0
-                                    ? "never"
-                                    : row.replayCount() + "x, last at " + row.replayedAt() + " to " + row.replayedTo()
-                                            + " ("
-                                            + (row.replayMapping() == null ? "byte for byte" : row.replayMapping())
-                                            + ")");
-                    out.println(row.id());
-                    fields.forEach((k, v) -> {
-                        if (v != null) out.println("  " + k + ": " + v);
-                    });
-                    out.println("  payload (" + row.payload().length + " bytes"
-                            + (text(row.payload()) != null ? ", UTF-8 text" : ", not UTF-8 text: hex") + "):");
-                    String text = text(row.payload());
-                    (text != null ? SafeText.escape(text) : hex(row.payload()))
-                            .lines()
-                            .forEach(line -> out.println("    " + line));
-                }
-                footer(out, rows.size(), store.count(criteria, true), store.where());
-            }
-            return 0;
+        void print(DeadLetterStore.Row row, PrintWriter out) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("kafka timestamp", row.kafkaTimestamp());
+            fields.put("refused at", row.receivedAt());
+            fields.put("code", row.errorCode());
+            fields.put("message", SafeText.escape(row.message()));
+            fields.put("stage", row.stage());
+            fields.put("exception", row.exceptionClass());
+            fields.put("payload format", row.payloadFormat());
+            fields.put(
+                    "replayed",
+                    row.replayCount() == 0
+                            ? "never"
+                            : row.replayCount() + "x, last at " + row.replayedAt() + " to " + row.replayedTo() + " ("
+                                    + (row.replayMapping() == null ? "byte for byte" : row.replayMapping()) + ")");
+            out.println(row.id());
+            fields.forEach((k, v) -> {
+                if (v != null) out.println("  " + k + ": " + v);
+            });
+            String text = text(row.payload());
+            out.println("  payload (" + row.payload().length + " bytes"
+                    + (text != null ? ", UTF-8 text" : ", not UTF-8 text: hex") + "):");
+            (text != null ? SafeText.escape(text) : hex(row.payload()))
+                    .lines()
+                    .forEach(line -> out.println("    " + line));
         }
     }
 
@@ -275,16 +265,7 @@ final class DeadLetters implements Runnable {
                 "Rows replayed before are left out unless --again; a record re-published twice is counted once by"
                         + " the job's dedupe while its event id is remembered (dedupe.retention)."
             })
-    static final class Replay implements Callable<Integer> {
-        @ParentCommand
-        DeadLetters parent;
-
-        @Mixin
-        Selection selection;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class Replay extends Subcommand {
         @Option(
                 names = "--bootstrap-servers",
                 paramLabel = "HOST:PORT",

@@ -234,6 +234,13 @@ class DeadLettersITCase {
         return row;
     }
 
+    private String replay(String... args) {
+        List<String> all = new ArrayList<>(List.of("replay"));
+        all.addAll(List.of(args));
+        all.addAll(List.of("--bootstrap-servers", KAFKA.bootstrapServers(), "--data", dirs.toString()));
+        return cli(all.toArray(String[]::new));
+    }
+
     /** Runs a dead-letters subcommand as the launcher would, with the PG* variables of the test database. */
     private String cli(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
