@@ -98,8 +98,15 @@ class AlertInhibitionITCase {
                     Duration.ofSeconds(90),
                     () -> status(db, "pager", CRITICAL, "RESOLVED").equals("sent")
                             && status(db, "chat", INHIBITED, "FIRING").equals("sent"),
-                    () -> db.query("SELECT alert_event_id, receiver, status FROM alert_deliveries")
-                            .toString());
+                    () -> db.query("SELECT alert_event_id, receiver, status FROM alert_deliveries") + "; anomalies "
+                            + db.query("SELECT series_key, status, opened_window_start, resolved_window_start"
+                                    + " FROM anomalies")
+                            + "; windows "
+                            + db.query(
+                                    "SELECT series_key, window_start, count, mean"
+                                            + " FROM window_aggregates WHERE window_start >= ? ORDER BY 2, 1",
+                                    new java.sql.Timestamp(at(3)))
+                            + "; late " + db.query("SELECT event_id, watermark FROM late_events"));
             job.cancel().get();
             JobRestarts.assertNone(FLINK, job.getJobID());
 
@@ -177,7 +184,13 @@ class AlertInhibitionITCase {
                 BoundedProductionJob.connection(KAFKA.bootstrapServers(), topic, db, dirs.resolve("checkpoints")));
         overrides.put("aggregation.allowed-lateness", "0s");
         overrides.put("watermarks.max-out-of-orderness", "1s");
-        overrides.put("job.parallelism", "2");
+        // one partition written in bursts, no allowed lateness: at parallelism 2, two runs under load
+        // never wrote two series' windows of the second burst while a third series' were written. The
+        // suspected cause: the burst's watermark, broadcast through the keyed exchanges, overtook its
+        // records on the other channel as the partition turned active again after idling. One subtask
+        // per operator keeps records and watermarks in one order.
+        overrides.put("job.parallelism", "1");
+
         Map<String, String> environment = new HashMap<>(BoundedProductionJob.environment(db));
         environment.put("SLACK_WEBHOOK_URL", slack.url());
         environment.put("PAGERDUTY_ROUTING_KEY", AlertFixtures.ROUTING_KEY);
