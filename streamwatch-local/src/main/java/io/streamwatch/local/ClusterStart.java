@@ -82,6 +82,8 @@ final class ClusterStart implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // first: the checks below load classes whose loggers would start logging elsewhere
+        folder.logAs(foreground ? "supervisor" : "start");
         requireNoneRunning();
         TrafficOptions.atLeast("taskmanagers", taskManagers, 1);
         TrafficOptions.atLeast("partitions", trafficOptions.partitions, 1);
@@ -91,11 +93,9 @@ final class ClusterStart implements Callable<Integer> {
         Cluster.flinkLib();
         Generator.Settings trafficSettings = trafficSettings();
         if (foreground) {
-            folder.logAs("supervisor");
             serve(webPort, conf, trafficSettings);
             return 0;
         }
-        folder.logAs("start");
         return startInBackground();
     }
 

@@ -51,7 +51,17 @@ class ClusterCommandTest {
     @Test
     void withoutASubcommandOrWithABadFlagItSaysWhatIsWrong() {
         assertUsageProblem("name a subcommand: start, submit, status or stop", "cluster");
-        assertUsageProblem("--taskmanagers 0", "cluster", "start", "--data", data.toString(), "--taskmanagers", "0");
+        // the web UI's port 0 in each: 8081 may be taken on the test machine, and would be reported first
+        assertUsageProblem(
+                "--taskmanagers 0",
+                "cluster",
+                "start",
+                "--data",
+                data.toString(),
+                "--web-port",
+                "0",
+                "--taskmanagers",
+                "0");
         assertUsageProblem("Unknown option: '--bogus'", "cluster", "stop", "--bogus");
         assertUsageProblem(
                 "is not a Flink config.yaml",
@@ -59,9 +69,21 @@ class ClusterCommandTest {
                 "start",
                 "--data",
                 data.toString(),
+                "--web-port",
+                "0",
                 "--flink-config",
                 data.resolve("flink.yaml").toString());
-        assertUsageProblem("--rate 0.0", "cluster", "start", "--data", data.toString(), "--traffic", "--rate", "0");
+        assertUsageProblem(
+                "--rate 0.0",
+                "cluster",
+                "start",
+                "--data",
+                data.toString(),
+                "--web-port",
+                "0",
+                "--traffic",
+                "--rate",
+                "0");
     }
 
     @Test

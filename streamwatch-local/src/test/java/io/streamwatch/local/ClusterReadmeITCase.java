@@ -84,6 +84,11 @@ class ClusterReadmeITCase {
         assertThat(state.processes().stream().map(ClusterState.Member::name))
                 .contains(ClusterState.SUPERVISOR, "jobmanager-0", "taskmanager-1", "postgres");
         assertThat(state.running()).isEqualTo(state.processes());
+        assertThat(DATA.resolve("cluster/log"))
+                .as("every process logs into the cluster's folder")
+                .isDirectoryContaining("glob:**/start.log")
+                .isDirectoryContaining("glob:**/supervisor.log")
+                .isDirectoryContaining("glob:**/jobmanager-0.log");
 
         Result again = bash(99, "./streamwatch cluster start", webPort);
         assertThat(again.exit).isEqualTo(Launcher.USAGE);
