@@ -24,7 +24,15 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "./streamwatch",
         mixinStandardHelpOptions = true,
-        subcommands = {Demo.class, Db.class, Run.class, Generate.class, DeadLetters.class, NabCommand.class},
+        subcommands = {
+            Demo.class,
+            Db.class,
+            Run.class,
+            Cluster.class,
+            Generate.class,
+            DeadLetters.class,
+            NabCommand.class
+        },
         description = "Streamwatch on this machine: ./streamwatch COMMAND --help tells each command's flags.")
 public final class Launcher implements Runnable {
     static final String LOG_FILE_PROPERTY = "streamwatch.log.file";
@@ -51,7 +59,7 @@ public final class Launcher implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(
-                spec.commandLine(), "name a command: demo, db, run, generate, dead-letters or nab");
+                spec.commandLine(), "name a command: demo, db, run, cluster, generate, dead-letters or nab");
     }
 
     /** A command line for the given command (the launcher, or one subcommand in tests), wired as main wires it. */
@@ -73,18 +81,18 @@ public final class Launcher implements Runnable {
                 err.println("streamwatch" + name + ": " + e.getMessage());
                 return USAGE;
             }
-            err.println("streamwatch" + name + ": " + Run.rootMessage(e) + " (details in the log file)");
+            // one line: a cause that spans several (a stack trace Flink sent) is whole in the log file
+            String cause = Run.rootMessage(e).lines().findFirst().orElse("");
+            err.println("streamwatch" + name + ": " + cause + " (details in the log file)");
             org.slf4j.LoggerFactory.getLogger(Launcher.class).error("{} failed", name.strip(), e);
             return FAILED;
         });
         return cl;
     }
 
-    /** {@code " dead-letters list"}: the command's words after the launcher's name; empty for the launcher itself. */
+    /** {@code " cluster start"}: the subcommand's words after {@code streamwatch}. */
     private static String commandName(CommandLine cl) {
-        String qualified = cl.getCommandSpec().qualifiedName();
-        int space = qualified.indexOf(' ');
-        return space < 0 ? "" : qualified.substring(space);
+        return cl.getParent() == null ? "" : commandName(cl.getParent()) + " " + cl.getCommandName();
     }
 
     /** Parses a subcommand's arguments into it, as the launcher would: for tests. */
