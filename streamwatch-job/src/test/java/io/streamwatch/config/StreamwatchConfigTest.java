@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamwatch.serde.ContractSettings;
+import io.streamwatch.source.PartitionOffset;
+import io.streamwatch.source.SourceSettings;
 import io.streamwatch.testkit.ProjectPaths;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -212,5 +215,69 @@ class StreamwatchConfigTest {
                 .hasMessageContaining("detection.detectors[1].members[0].type: an ensemble cannot be a member")
                 .hasMessageContaining("detection.detectors[1].members[1].window: '2' is not valid")
                 .hasMessageContaining("detection.detectors[2].calibrated: an ensemble is not calibrated itself");
+    }
+
+    @Test
+    void aReplayStartsAndStopsAtExplicitOffsetsOrTimestamps() {
+        StreamwatchConfig c = StreamwatchConfig.fromArgs(
+                new String[] {
+                    "--source.kafka.topics", "events,audit",
+                    "--source.kafka.starting-offsets", "offsets",
+                    "--source.kafka.starting-partition-offsets", "events:0=1200, events:1=1187,audit:0=0",
+                    "--source.kafka.stopping-offsets", "timestamp",
+                    "--source.kafka.stopping-timestamp", "2024-05-02T00:00:00+02:00"
+                },
+                Map.of());
+        assertThat(c.source().startFrom()).isEqualTo(SourceSettings.StartFrom.OFFSETS);
+        assertThat(c.source().startOffsets())
+                .containsExactly(
+                        new PartitionOffset("events", 0, 1200),
+                        new PartitionOffset("events", 1, 1187),
+                        new PartitionOffset("audit", 0, 0));
+        assertThat(c.source().stopAt()).isEqualTo(SourceSettings.StopAt.TIMESTAMP);
+        assertThat(c.source().stopTimestamp()).isEqualTo(Instant.parse("2024-05-01T22:00:00Z"));
+        assertThat(c.source().bounded()).isTrue();
+        assertThat(StreamwatchConfig.defaults(Map.of()).source().bounded()).isFalse();
+    }
+
+    @Test
+    void replayRangesThatCannotBeReadSayWhatToFix() {
+        assertThatThrownBy(() -> StreamwatchConfig.defaults(Map.of(
+                        "source.kafka.starting-offsets", "offsets",
+                        "source.kafka.starting-partition-offsets", "events:0=10,events-1=5,other:0=3,events:0=11",
+                        "source.kafka.stopping-offsets", "offsets",
+                        "source.kafka.stopping-partition-offsets", "events:0=4",
+                        "source.kafka.stopping-timestamp", "2024-05-01T00:00:00Z")))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .containsExactlyInAnyOrder(
+                                "source.kafka.starting-partition-offsets: 'events-1=5' is not valid; expected"
+                                        + " TOPIC:PARTITION=OFFSET, such as events:0=1200",
+                                "source.kafka.starting-partition-offsets: names events:0 twice",
+                                "source.kafka.starting-partition-offsets: other:0=3 names topic other, which the job"
+                                        + " does not read (source.kafka.topics: events)",
+                                "source.kafka.stopping-timestamp: set, but source.kafka.stopping-offsets is offsets;"
+                                        + " set source.kafka.stopping-offsets to timestamp, or remove it",
+                                "source.kafka.stopping-partition-offsets: 'events:0=4' is not valid; must not be"
+                                        + " before its starting offset 10 (source.kafka.starting-partition-offsets)"));
+        assertThatThrownBy(() -> StreamwatchConfig.defaults(Map.of(
+                        "source.kafka.starting-offsets", "timestamp",
+                        "source.kafka.starting-timestamp", "2024-05-02T00:00:00Z",
+                        "source.kafka.starting-partition-offsets", "events:0=1",
+                        "source.kafka.stopping-offsets", "timestamp",
+                        "source.kafka.stopping-timestamp", "2024-05-01T00:00:00Z")))
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .containsExactlyInAnyOrder(
+                                "source.kafka.starting-partition-offsets: set, but source.kafka.starting-offsets is"
+                                        + " timestamp; set source.kafka.starting-offsets to offsets, or remove it",
+                                "source.kafka.stopping-timestamp: '2024-05-01T00:00:00Z' is not valid; must be after"
+                                        + " source.kafka.starting-timestamp (2024-05-02T00:00:00Z)"));
+        assertThatThrownBy(() -> StreamwatchConfig.defaults(Map.of(
+                        "source.kafka.topic-pattern", "metrics\\..*",
+                        "source.kafka.stopping-offsets", "offsets")))
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .containsExactly("source.kafka.stopping-partition-offsets: missing; required when"
+                                + " source.kafka.stopping-offsets is offsets: TOPIC:PARTITION=OFFSET, such as"
+                                + " events:0=1200, one for every partition of the topics read"));
     }
 }

@@ -24,7 +24,15 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "./streamwatch",
         mixinStandardHelpOptions = true,
-        subcommands = {Demo.class, Db.class, Run.class, Cluster.class, Generate.class, NabCommand.class},
+        subcommands = {
+            Demo.class,
+            Db.class,
+            Run.class,
+            Cluster.class,
+            Generate.class,
+            DeadLetters.class,
+            NabCommand.class
+        },
         description = "Streamwatch on this machine: ./streamwatch COMMAND --help tells each command's flags.")
 public final class Launcher implements Runnable {
     static final String LOG_FILE_PROPERTY = "streamwatch.log.file";
@@ -50,7 +58,8 @@ public final class Launcher implements Runnable {
     /** Without a command: the overview, and the exit code of a usage problem. */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "name a command: demo, db, run, cluster, generate or nab");
+        throw new ParameterException(
+                spec.commandLine(), "name a command: demo, db, run, cluster, generate, dead-letters or nab");
     }
 
     /** A command line for the given command (the launcher, or one subcommand in tests), wired as main wires it. */

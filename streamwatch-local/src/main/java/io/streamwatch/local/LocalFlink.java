@@ -84,8 +84,12 @@ public final class LocalFlink implements AutoCloseable {
         }
     }
 
-    /** Prepares the database as the job does, then submits the job with parallelism 2; returns once it runs. */
+    /**
+     * Checks explicit offsets against the broker and prepares the database as the job does, then
+     * submits the job with parallelism 2; returns once it runs.
+     */
     public JobID submit(StreamwatchConfig config) throws Exception {
+        StreamwatchJob.checkSourceOffsets(config);
         StreamwatchJob.prepareDatabase(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobEnvironment.configure(env, config);
