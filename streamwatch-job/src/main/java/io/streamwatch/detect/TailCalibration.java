@@ -115,7 +115,7 @@ public record TailCalibration(
         double u = s.sorted[n - k - 1];
         if (raw <= u) {
             // first index with sorted[i] >= raw
-            int at = lowerBound(s.sorted, n, raw);
+            int at = SortedRing.lowerBound(s.sorted, n, raw);
             return (double) (n - at + 1) / (n + 1);
         }
         double excess = 0.0;
@@ -139,33 +139,8 @@ public record TailCalibration(
     }
 
     private static void remember(CalibrationState s, double raw) {
-        int n = s.size;
-        if (n == s.recent.length) {
-            // the oldest value leaves the sorted copy
-            double leaving = s.recent[s.next];
-            int at = lowerBound(s.sorted, n, leaving);
-            System.arraycopy(s.sorted, at + 1, s.sorted, at, n - at - 1);
-            n--;
-        }
-        int at = lowerBound(s.sorted, n, raw);
-        System.arraycopy(s.sorted, at, s.sorted, at + 1, n - at);
-        s.sorted[at] = raw;
-        s.recent[s.next] = raw;
+        SortedRing.add(s.recent, s.sorted, s.size, s.next, raw);
         s.next = (s.next + 1) % s.recent.length;
         s.size = Math.min(s.size + 1, s.recent.length);
-    }
-
-    private static int lowerBound(double[] sorted, int n, double value) {
-        int lo = 0;
-        int hi = n;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] < value) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 }
