@@ -181,27 +181,49 @@ class StreamwatchConfigTest {
                                 Map.of("type", "ewma", "calibrated", true, "calibration", Map.of("history", 200)),
                                 Map.of(
                                         "type",
+                                        "mad",
+                                        "calibrated",
+                                        true,
+                                        "calibration",
+                                        Map.of("method", "tail", "tail-fraction", 0.05)),
+                                Map.of(
+                                        "type",
                                         "ensemble",
                                         "members",
                                         java.util.List.of(
                                                 Map.of("type", "novelty"),
-                                                Map.of("type", "mad", "calibrated", true))))));
+                                                Map.of("type", "pattern", "calibrated", true))))));
         var detection = StreamwatchConfig.load(ok, Map.of(), Map.of()).detection();
-        assertThat(detection.detectors()).extracting(d -> d.name()).containsExactly("ewmacalibrated", "ensemble");
-        assertThat(((io.streamwatch.detect.EnsembleDetector)
+        assertThat(detection.detectors())
+                .extracting(d -> d.name())
+                .containsExactly("ewmacalibrated", "madcalibrated", "ensemble");
+        assertThat(((io.streamwatch.detect.CalibratedDetector<?, ?>)
+                                detection.detectors().get(0))
+                        .calibration())
+                .isEqualTo(new io.streamwatch.detect.LikelihoodCalibration(5, 200, 10, 6.0, 0.1, 0.99));
+        assertThat(((io.streamwatch.detect.CalibratedDetector<?, ?>)
                                 detection.detectors().get(1))
+                        .calibration())
+                .isInstanceOf(io.streamwatch.detect.TailCalibration.class);
+        assertThat(((io.streamwatch.detect.EnsembleDetector)
+                                detection.detectors().get(2))
                         .members())
                 .extracting(d -> d.name())
-                .containsExactly("novelty", "madcalibrated");
+                .containsExactly("novelty", "patterncalibrated");
+        // each opens where its score means an anomaly; an ensemble at its most sensitive member's
         assertThat(detection.settings().lifecycleFor("ewmacalibrated").openThreshold())
+                .isEqualTo(1.0);
+        assertThat(detection.settings().lifecycleFor("madcalibrated").openThreshold())
                 .isEqualTo(0.6);
+        assertThat(detection.settings().lifecycleFor("ensemble").openThreshold())
+                .isEqualTo(0.6024);
 
         Map<String, Object> bad = Map.of(
                 "detection",
                 Map.of(
                         "detectors",
                         java.util.List.of(
-                                Map.of("type", "mad", "calibrated", true, "calibration", Map.of("history", 1)),
+                                Map.of("type", "mad", "calibrated", true, "calibration", Map.of("history", 0)),
                                 Map.of(
                                         "type",
                                         "ensemble",
@@ -211,7 +233,7 @@ class StreamwatchConfigTest {
                                 Map.of("type", "ensemble", "calibrated", true))));
         assertThatThrownBy(() -> StreamwatchConfig.load(bad, Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("detection.detectors[0].calibration.history: '1' is not valid")
+                .hasMessageContaining("detection.detectors[0].calibration.history: '0' is not valid")
                 .hasMessageContaining("detection.detectors[1].members[0].type: an ensemble cannot be a member")
                 .hasMessageContaining("detection.detectors[1].members[1].window: '2' is not valid")
                 .hasMessageContaining("detection.detectors[2].calibrated: an ensemble is not calibrated itself");
