@@ -1,5 +1,6 @@
 package io.streamwatch.local;
 
+import io.streamwatch.bench.BenchCommand;
 import io.streamwatch.config.ConfigException;
 import io.streamwatch.config.Durations;
 import io.streamwatch.nab.NabCommand;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "./streamwatch",
         mixinStandardHelpOptions = true,
-        subcommands = {Demo.class, Db.class, Run.class, Generate.class, NabCommand.class},
+        subcommands = {Demo.class, Db.class, Run.class, Generate.class, NabCommand.class, BenchCommand.class},
         description = "Streamwatch on this machine: ./streamwatch COMMAND --help tells each command's flags.")
 public final class Launcher implements Runnable {
     static final String LOG_FILE_PROPERTY = "streamwatch.log.file";
@@ -50,7 +51,7 @@ public final class Launcher implements Runnable {
     /** Without a command: the overview, and the exit code of a usage problem. */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "name a command: demo, db, run, generate or nab");
+        throw new ParameterException(spec.commandLine(), "name a command: demo, db, run, generate, nab or bench");
     }
 
     /** A command line for the given command (the launcher, or one subcommand in tests), wired as main wires it. */
