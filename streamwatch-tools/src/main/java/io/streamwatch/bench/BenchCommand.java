@@ -123,6 +123,14 @@ public final class BenchCommand implements Callable<Integer> {
     Path plot;
 
     @Option(
+            names = "--flink",
+            paramLabel = "KEY=VALUE",
+            description = "a Flink setting for the job's runs, as the cluster's config.yaml would give it (the job's"
+                    + " defaults yield to it, as on a cluster), e.g. state.backend.rocksdb.timer-service.factory=ROCKSDB;"
+                    + " repeatable")
+    Map<String, String> flinkSettings = new LinkedHashMap<>();
+
+    @Option(
             names = "--work",
             paramLabel = "DIR",
             description = "folder for the broker, PostgreSQL, checkpoints and each run's log (default: a new temporary"
@@ -131,6 +139,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--keep", description = "keep the work folder")
     boolean keep;
+
+    @Option(
+            names = "--jfr",
+            description = "record a JFR profile of each run (settings=profile) into the work folder; implies --keep")
+    boolean jfr;
 
     @Spec
     CommandSpec spec;
@@ -175,7 +188,8 @@ public final class BenchCommand implements Callable<Integer> {
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                         .getSystemLoadAverage());
         boolean done = false;
-        try (Servers servers = Servers.start(dir, out)) {
+        if (jfr) keep = true;
+        try (Servers servers = Servers.start(dir, jfr, flinkSettings, out)) {
             switch (mode) {
                 case throughput -> throughput(servers, out);
                 case latency -> latency(servers, out);
@@ -219,11 +233,12 @@ public final class BenchCommand implements Callable<Integer> {
                 0,
                 url,
                 servers.dir.resolve("latency").toString(),
-                true);
+                true,
+                flinkSettings);
         out.printf(
                 "bench: starting the job (RocksDB), then producing %,d events/s over %,d series for %s%n",
                 rate, series, duration);
-        try (RunJvm.Handle job = RunJvm.start(spec, servers.meters())) {
+        try (RunJvm.Handle job = RunJvm.start(spec, servers.meters(), servers.profile)) {
             job.awaitRunning();
             long start = System.currentTimeMillis();
             BenchInput input = new BenchInput(series, rate, start);
@@ -313,20 +328,31 @@ public final class BenchCommand implements Callable<Integer> {
         final Path dir;
         final EmbeddedPostgresServer postgres;
         final EmbeddedKafka kafka;
+        private final boolean profile;
+        private final Map<String, String> flinkSettings;
         private final long postmaster;
 
-        private Servers(Path dir, EmbeddedPostgresServer postgres, EmbeddedKafka kafka) {
+        private Servers(
+                Path dir,
+                boolean profile,
+                Map<String, String> flinkSettings,
+                EmbeddedPostgresServer postgres,
+                EmbeddedKafka kafka) {
             this.dir = dir;
+            this.profile = profile;
+            this.flinkSettings = flinkSettings;
             this.postgres = postgres;
             this.kafka = kafka;
             this.postmaster = ProcessCpu.postmaster(dir.resolve("postgres"));
         }
 
-        static Servers start(Path dir, PrintWriter out) throws Exception {
+        static Servers start(Path dir, boolean profile, Map<String, String> flinkSettings, PrintWriter out)
+                throws Exception {
             out.println("bench: starting PostgreSQL and Kafka");
             EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startIn(dir.resolve("postgres"));
             try {
-                return new Servers(dir, postgres, EmbeddedKafka.start(dir.resolve("kafka"), false));
+                return new Servers(
+                        dir, profile, flinkSettings, postgres, EmbeddedKafka.start(dir.resolve("kafka"), false));
             } catch (Exception e) {
                 postgres.close();
                 throw e;
@@ -370,10 +396,11 @@ public final class BenchCommand implements Callable<Integer> {
                     loaded.counts().malformed(),
                     url,
                     dir.resolve(loaded.topic().name).resolve(engine.label).toString(),
-                    false);
+                    false,
+                    flinkSettings);
             out.printf("bench: %-13s ...", engine.label);
             RunJvm.Outcome outcome;
-            try (RunJvm.Handle run = RunJvm.start(spec, meters())) {
+            try (RunJvm.Handle run = RunJvm.start(spec, meters(), profile)) {
                 outcome = run.outcome();
             }
             Map<String, Long> rows = engine == RunSpec.Engine.RAW ? Map.of() : rows(url);

@@ -52,14 +52,20 @@ final class BenchInput {
         return startMillis + i * 1000 / eventsPerSecond;
     }
 
+    /** One in 200, scattered over the series (a pattern of i mod 200 would hit the same series every time). */
     static boolean malformed(long i) {
-        return i % 200 == 7;
+        return Math.floorMod(mix(i), 200L) == 7;
     }
 
-    /** The record that record i copies: itself, unless it is a retry of the same series' record a second earlier. */
+    /** One in 100, scattered likewise: a retry of the same series' record one round earlier. */
+    private boolean repeats(long i) {
+        return i >= series && Math.floorMod(mix(i + 0x5DEECE66DL), 100L) == 3;
+    }
+
+    /** The record that record i copies: itself, unless it is a retry. */
     long original(long i) {
         long j = i;
-        while (j % 100 == 3 && j >= series) j -= series;
+        while (repeats(j)) j -= series;
         return j;
     }
 
@@ -96,9 +102,14 @@ final class BenchInput {
 
     /** 0 to {@link #MAX_JITTER_MS} - 1, scattered. */
     static long jitter(long i) {
-        long h = i * 0x9E3779B97F4A7C15L;
-        h ^= h >>> 31;
-        return Math.floorMod(h, MAX_JITTER_MS);
+        return Math.floorMod(mix(i), MAX_JITTER_MS);
+    }
+
+    /** A 64-bit mix of i (SplitMix64's finalizer): the same i, the same scatter, on every run. */
+    private static long mix(long i) {
+        long h = (i + 0x9E3779B97F4A7C15L) * 0xBF58476D1CE4E5B9L;
+        h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
+        return h ^ (h >>> 31);
     }
 
     static String clockSeries(int partition) {

@@ -88,7 +88,9 @@ final class JobRun {
                 Path.of(spec.workDir(), "checkpoints").toUri().toString());
         StreamwatchConfig config = StreamwatchConfig.load(Map.of(), settings, Map.of(PASSWORD_ENV, ""));
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        // the settings given stand for a cluster's config.yaml: the job's defaults yield to them
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(Configuration.fromMap(spec.flinkSettings()));
         JobEnvironment.configure(env, config);
         if (spec.engine() == RunSpec.Engine.HEAP) {
             env.configure(new Configuration().set(StateBackendOptions.STATE_BACKEND, "hashmap"));

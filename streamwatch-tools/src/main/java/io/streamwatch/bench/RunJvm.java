@@ -125,7 +125,8 @@ final class RunJvm {
         }
     }
 
-    static Handle start(RunSpec spec, Meters meters) throws IOException {
+    /** @param profile whether to record a JFR profile of the run, into its folder */
+    static Handle start(RunSpec spec, Meters meters, boolean profile) throws IOException {
         Path work = Files.createDirectories(Path.of(spec.workDir()));
         Path log = work.resolve(spec.engine().label + ".log");
         List<String> command = new ArrayList<>();
@@ -134,6 +135,10 @@ final class RunJvm {
                 .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports"))
                 .forEach(command::add);
         command.add(HEAP);
+        if (profile) {
+            command.add(
+                    "-XX:StartFlightRecording=settings=profile,filename=" + work.resolve(spec.engine().label + ".jfr"));
+        }
         String log4j = System.getProperty("log4j2.configurationFile");
         if (log4j != null) command.add("-Dlog4j2.configurationFile=" + log4j);
         command.add("-Dstreamwatch.log.file=" + log);

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param unique what the window rows must add up to once everything was written
  * @param malformed dead letters expected
  * @param live read on until told to stop (the latency mode), instead of to the end of the topic
+ * @param flinkSettings for the job: Flink settings as a cluster's config.yaml would give them
  */
 record RunSpec(
         Engine engine,
@@ -25,7 +26,8 @@ record RunSpec(
         long malformed,
         String jdbcUrl,
         String workDir,
-        boolean live) {
+        boolean live,
+        Map<String, String> flinkSettings) {
 
     /** The engines, by the name the table and the closing line use. */
     enum Engine {
@@ -62,16 +64,22 @@ record RunSpec(
         m.put("jdbc", jdbcUrl);
         m.put("work", workDir);
         m.put("live", String.valueOf(live));
+        flinkSettings.forEach((k, v) -> m.put(FLINK + k, v));
         List<String> args = new ArrayList<>();
         m.forEach((k, v) -> args.add(k + "=" + v));
         return args;
     }
 
+    private static final String FLINK = "flink.";
+
     static RunSpec fromArgs(String[] args) {
         Map<String, String> m = new LinkedHashMap<>();
+        Map<String, String> flink = new LinkedHashMap<>();
         for (String a : args) {
             int eq = a.indexOf('=');
-            m.put(a.substring(0, eq), a.substring(eq + 1));
+            String key = a.substring(0, eq);
+            if (key.startsWith(FLINK)) flink.put(key.substring(FLINK.length()), a.substring(eq + 1));
+            else m.put(key, a.substring(eq + 1));
         }
         return new RunSpec(
                 Engine.of(m.get("engine")),
@@ -83,6 +91,7 @@ record RunSpec(
                 Long.parseLong(m.get("malformed")),
                 m.get("jdbc"),
                 m.get("work"),
-                Boolean.parseBoolean(m.get("live")));
+                Boolean.parseBoolean(m.get("live")),
+                flink);
     }
 }
