@@ -9,6 +9,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -85,6 +86,9 @@ public final class JobEnvironment {
         // the profile, docs/benchmarks.md). They are few (a key's dedupe cleanups are coalesced, two
         // per window) and go into each checkpoint whole.
         out.add(null, RocksDBOptions.TIMER_SERVICE_FACTORY, PriorityQueueStateType.HEAP);
+        // every type that flows or is kept has a serializer of its own (a POJO or an explicit one): a
+        // type that would fall back to Kryo, slow and fragile across versions, fails the job's start
+        out.add(null, PipelineOptions.GENERIC_TYPES, false);
         // the sinks' replay safety and the ledger's counts rely on it: not the cluster's to change
         out.required(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
 

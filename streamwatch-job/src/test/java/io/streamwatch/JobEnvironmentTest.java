@@ -66,6 +66,7 @@ class JobEnvironmentTest {
         assertThat(choices.get("state.backend.type").value()).isEqualTo("rocksdb");
         assertThat(choices.get("state.backend.rocksdb.timer-service.factory").value())
                 .isEqualTo("HEAP");
+        assertThat(choices.get("pipeline.generic-types").value()).isEqualTo("false");
         assertThat(choices.get("execution.checkpointing.interval").value()).isEqualTo("30000 ms");
     }
 
