@@ -67,6 +67,7 @@ class JobEnvironmentTest {
         assertThat(choices.get("state.backend.rocksdb.timer-service.factory").value())
                 .isEqualTo("HEAP");
         assertThat(choices.get("pipeline.generic-types").value()).isEqualTo("false");
+        assertThat(choices.get("pipeline.object-reuse").value()).isEqualTo("true");
         assertThat(choices.get("execution.checkpointing.interval").value()).isEqualTo("30000 ms");
     }
 
