@@ -14,9 +14,7 @@ import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend.PriorityQueueStateType;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
-import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
 import org.slf4j.Logger;
@@ -81,11 +79,6 @@ public final class JobEnvironment {
         out.add(null, StateBackendOptions.STATE_BACKEND, "rocksdb");
         // most dedupe lookups are for ids never seen: a bloom filter answers those without reading blocks
         out.add(null, RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
-        // timers on the heap: in RocksDB every registration is a write, even of a timer already there,
-        // and dedupe and the window trigger register on every event (a quarter of the job's CPU in
-        // the profile, docs/benchmarks.md). They are few (a key's dedupe cleanups are coalesced, two
-        // per window) and go into each checkpoint whole.
-        out.add(null, RocksDBOptions.TIMER_SERVICE_FACTORY, PriorityQueueStateType.HEAP);
         // every type that flows or is kept has a serializer of its own (a POJO or an explicit one): a
         // type that would fall back to Kryo, slow and fragile across versions, fails the job's start
         out.add(null, PipelineOptions.GENERIC_TYPES, false);
