@@ -48,6 +48,19 @@ class DedupeFunctionTest {
         harness.processElement(new StreamRecord<>(e, e.eventTime));
     }
 
+    /** A new operator, restored from a snapshot of the current one. */
+    private void restoreFromSnapshot() throws Exception {
+        var snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new DedupeFunction(
+                        new DedupeSettings(Scope.SERIES, Duration.ofMillis(RETENTION), Duration.ofMillis(INTERVAL)))),
+                DedupeFunction.scopeKey(Scope.SERIES),
+                Types.STRING);
+        harness.initializeState(snapshot);
+        harness.open();
+    }
+
     private List<String> outputIds() {
         return harness.extractOutputValues().stream().map(e -> e.eventId).toList();
     }
@@ -141,15 +154,7 @@ class DedupeFunctionTest {
     @Test
     void aRestoredOperatorRegistersItsKeysTimersAgainWithoutLosingOne() throws Exception {
         send(event("A", "s1", 1));
-        var snapshot = harness.snapshot(1L, 1L);
-        harness.close();
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DedupeFunction(
-                        new DedupeSettings(Scope.SERIES, Duration.ofMillis(RETENTION), Duration.ofMillis(INTERVAL)))),
-                DedupeFunction.scopeKey(Scope.SERIES),
-                Types.STRING);
-        harness.initializeState(snapshot);
-        harness.open();
+        restoreFromSnapshot();
 
         send(event("B", "s1", 1_000)); // same cleanup interval as A: the restored timer, registered again
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
@@ -179,16 +184,7 @@ class DedupeFunctionTest {
     @Test
     void stateSurvivesASnapshotAndRestore() throws Exception {
         send(event("A", "s1", 0));
-        var snapshot = harness.snapshot(1L, 1L);
-        harness.close();
-
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DedupeFunction(
-                        new DedupeSettings(Scope.SERIES, Duration.ofMillis(RETENTION), Duration.ofMillis(INTERVAL)))),
-                DedupeFunction.scopeKey(Scope.SERIES),
-                Types.STRING);
-        harness.initializeState(snapshot);
-        harness.open();
+        restoreFromSnapshot();
         send(event("A", "s1", 0));
         assertThat(outputIds()).isEmpty();
     }
