@@ -33,7 +33,12 @@ class LauncherTest {
             {"launch"},
             {},
             {"nab", "--data", "d"},
-            {"generate", "--series", "0"}
+            {"generate", "--series", "0"},
+            {"bench", "--records", "10"},
+            {"bench", "--mode", "fastest"},
+            {"bench", "--runs", "raw,flink"},
+            {"bench", "--mode", "latency", "--duration", "30s"},
+            {"bench", "--flink", "no-equals-sign"}
         }) {
             String[] result = run(args);
             assertThat(result[0]).as(String.join(" ", args)).isEqualTo("2");
@@ -71,6 +76,7 @@ class LauncherTest {
         assertThat(run("demo", "--help")[0]).isEqualTo("0");
         assertThat(run("run", "--help")[0]).isEqualTo("0");
         assertThat(run("generate", "--help")[0]).isEqualTo("0");
+        assertThat(run("bench", "--help")[0]).isEqualTo("0");
     }
 
     @Test

@@ -236,8 +236,8 @@ public final class BenchCommand implements Callable<Integer> {
                 true,
                 flinkSettings);
         out.printf(
-                "bench: starting the job (RocksDB), then producing %,d events/s over %,d series for %s%n",
-                rate, series, duration);
+                "bench: starting the job (RocksDB), then producing %,d events/s over %,d series for %d s%n",
+                rate, series, duration.toSeconds());
         try (RunJvm.Handle job = RunJvm.start(spec, servers.meters(), servers.profile)) {
             job.awaitRunning();
             long start = System.currentTimeMillis();

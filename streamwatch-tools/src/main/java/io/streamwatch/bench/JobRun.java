@@ -15,6 +15,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -48,6 +49,9 @@ final class JobRun {
     static Map<String, Object> run(RunSpec spec) throws Exception {
         Configuration flink = new Configuration();
         flink.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MANAGED_MEMORY);
+        // the web UI's port: any free one, so that runs, demos and tests beside it do not collide
+        flink.set(RestOptions.BIND_ADDRESS, "localhost");
+        flink.set(RestOptions.PORT, 0);
         try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(flink)
                 .setNumTaskManagers(1)
