@@ -14,11 +14,17 @@ import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 
-/** The scale mode's figure: the job's end-to-end throughput against records, and against series. */
+/**
+ * The scale mode's figure: the job's end-to-end throughput against records, and against series. Two
+ * lines: events/s as measured, and what two cores would give at the CPU time the run spent per event
+ * (engine, broker and database), which a machine shared with other work disturbs far less.
+ */
 final class ScalePlot {
     private static final int PANEL_WIDTH = 520;
     private static final int HEIGHT = 380;
     private static final int MARGIN = 70;
+    private static final Color MEASURED = new Color(31, 119, 180);
+    private static final Color CPU_BOUND = new Color(255, 127, 14);
 
     private ScalePlot() {}
 
@@ -71,7 +77,12 @@ final class ScalePlot {
         g.drawLine(x0, y0, x1, y0);
         g.drawLine(x0, y0, x0, y1);
         g.drawString(xLabel, x0 + 10, HEIGHT - 15);
-        g.drawString("job end to end, events/s (RocksDB, exactly-once, Kafka to PostgreSQL)", x0, y1 - 12);
+        g.drawString("job end to end, events/s (RocksDB, exactly-once, Kafka to PostgreSQL)", x0, y1 - 16);
+        g.setColor(MEASURED);
+        g.drawString("measured", x0 + 10, y1 + 14);
+        g.setColor(CPU_BOUND);
+        g.drawString("2 cores / CPU time per event", x0 + 90, y1 + 14);
+        g.setColor(Color.BLACK);
         for (int i = 0; i <= 4; i++) {
             double v = top * i / 4;
             int y = (int) (y0 - (y0 - y1) * (v / top));
@@ -90,35 +101,52 @@ final class ScalePlot {
         double pad = (hi - lo) * 0.08;
         lo -= pad;
         hi += pad;
-        g.setStroke(new BasicStroke(2f));
-        int[] px = new int[points.size()];
-        int[] py = new int[points.size()];
+        line(g, points, x, p -> p.job().eventsPerSecond(), MEASURED, lo, hi, top, x0, x1, y0, y1);
+        line(g, points, x, ScalePlot::onTwoCores, CPU_BOUND, lo, hi, top, x0, x1, y0, y1);
+    }
+
+    private static double onTwoCores(Report.ScalePoint p) {
+        return 2 * p.records() / (p.job().totalCpuNanos() / 1e9);
+    }
+
+    private static void line(
+            Graphics2D g,
+            List<Report.ScalePoint> points,
+            ToDoubleFunction<Report.ScalePoint> x,
+            ToDoubleFunction<Report.ScalePoint> y,
+            Color color,
+            double lo,
+            double hi,
+            double top,
+            int x0,
+            int x1,
+            int y0,
+            int y1) {
         List<Report.ScalePoint> sorted = points.stream()
                 .sorted((a, b) -> Double.compare(x.applyAsDouble(a), x.applyAsDouble(b)))
                 .toList();
+        int[] px = new int[sorted.size()];
+        int[] py = new int[sorted.size()];
         for (int i = 0; i < sorted.size(); i++) {
-            Report.ScalePoint p = sorted.get(i);
-            px[i] = (int) (x0 + (x1 - x0) * (x.applyAsDouble(p) - lo) / (hi - lo));
-            py[i] = (int) (y0 - (y0 - y1) * (p.job().eventsPerSecond() / top));
+            px[i] = (int) (x0 + (x1 - x0) * (x.applyAsDouble(sorted.get(i)) - lo) / (hi - lo));
+            py[i] = (int) (y0 - (y0 - y1) * (y.applyAsDouble(sorted.get(i)) / top));
         }
-        g.setColor(new Color(31, 119, 180));
+        g.setStroke(new BasicStroke(2f));
+        g.setColor(color);
         g.drawPolyline(px, py, px.length);
         for (int i = 0; i < sorted.size(); i++) {
             Report.ScalePoint p = sorted.get(i);
+            g.setColor(color);
             g.fillOval(px[i] - 4, py[i] - 4, 8, 8);
             g.setColor(Color.BLACK);
             String label = String.format(
                     Locale.ROOT,
                     "%s: %,.0f",
-                    p.series() == sorted.get(0).series()
-                                            && sorted.size() > 1
-                                            && p.records() != sorted.get(0).records()
-                                    || sorted.stream().allMatch(q -> q.series() == p.series())
+                    sorted.stream().allMatch(q -> q.series() == p.series())
                             ? String.format(Locale.ROOT, "%.1fM", p.records() / 1e6)
                             : String.format(Locale.ROOT, "%,d", p.series()),
-                    p.job().eventsPerSecond());
-            g.drawString(label, px[i] - 30, py[i] - 10);
-            g.setColor(new Color(31, 119, 180));
+                    y.applyAsDouble(p));
+            g.drawString(label, Math.min(px[i] - 30, x1 - 120), py[i] - 10);
         }
     }
 }
