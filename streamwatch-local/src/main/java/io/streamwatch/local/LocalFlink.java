@@ -75,7 +75,7 @@ public final class LocalFlink implements AutoCloseable {
         return new LocalFlink(cluster, metrics, URI.create("http://localhost:" + rest.getPort()));
     }
 
-    private static void requireFree(int port) {
+    static void requireFree(int port) {
         try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName("localhost"))) {
             probe.setReuseAddress(true);
         } catch (IOException e) {

@@ -29,8 +29,8 @@ final class Run implements Callable<Integer> {
     @Option(
             names = "--data",
             paramLabel = "DIR",
-            defaultValue = "local-data",
-            description = "folder for the log file (default: ${DEFAULT-VALUE})")
+            defaultValue = "${env:STREAMWATCH_DATA:-local-data}",
+            description = "folder for the log file, or set STREAMWATCH_DATA (default: ${DEFAULT-VALUE})")
     Path data;
 
     /** --config FILE and --some.key value: the job's own arguments, as {@code flink run} would pass them. */
