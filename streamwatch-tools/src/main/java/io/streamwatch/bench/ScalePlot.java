@@ -37,7 +37,7 @@ final class ScalePlot {
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, image.getWidth(), image.getHeight());
         double top = points.stream()
-                        .mapToDouble(p -> p.job().eventsPerSecond())
+                        .mapToDouble(p -> Math.max(p.job().eventsPerSecond(), onTwoCores(p)))
                         .max()
                         .orElse(1)
                 * 1.15;
@@ -146,7 +146,7 @@ final class ScalePlot {
                             ? String.format(Locale.ROOT, "%.1fM", p.records() / 1e6)
                             : String.format(Locale.ROOT, "%,d", p.series()),
                     y.applyAsDouble(p));
-            g.drawString(label, Math.min(px[i] - 30, x1 - 120), py[i] - 10);
+            g.drawString(label, Math.max(x0 + 4, Math.min(px[i] - 30, x1 - 120)), py[i] - 10);
         }
     }
 }
