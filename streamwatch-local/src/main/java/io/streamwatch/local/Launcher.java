@@ -1,5 +1,6 @@
 package io.streamwatch.local;
 
+import io.streamwatch.bench.BenchCommand;
 import io.streamwatch.config.ConfigException;
 import io.streamwatch.config.Durations;
 import io.streamwatch.nab.NabCommand;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
             Cluster.class,
             Generate.class,
             DeadLetters.class,
-            NabCommand.class
+            NabCommand.class,
+            BenchCommand.class
         },
         description = "Streamwatch on this machine: ./streamwatch COMMAND --help tells each command's flags.")
 public final class Launcher implements Runnable {
@@ -59,7 +61,7 @@ public final class Launcher implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(
-                spec.commandLine(), "name a command: demo, db, run, cluster, generate, dead-letters or nab");
+                spec.commandLine(), "name a command: demo, db, run, cluster, generate, dead-letters, nab or bench");
     }
 
     /** A command line for the given command (the launcher, or one subcommand in tests), wired as main wires it. */

@@ -39,7 +39,12 @@ class LauncherTest {
             {"dead-letters", "list", "--code", "NO_SUCH_CODE"},
             {"dead-letters", "list", "--since", "yesterday"},
             {"dead-letters", "show", "events-0@12"},
-            {"dead-letters", "replay", "--bootstrap-servers", "localhost:1", "--fix", "value=hex"}
+            {"dead-letters", "replay", "--bootstrap-servers", "localhost:1", "--fix", "value=hex"},
+            {"bench", "--records", "10"},
+            {"bench", "--mode", "fastest"},
+            {"bench", "--runs", "raw,flink"},
+            {"bench", "--mode", "latency", "--duration", "30s"},
+            {"bench", "--flink", "no-equals-sign"}
         }) {
             String[] result = run(args);
             assertThat(result[0]).as(String.join(" ", args)).isEqualTo("2");
@@ -77,6 +82,7 @@ class LauncherTest {
         assertThat(run("demo", "--help")[0]).isEqualTo("0");
         assertThat(run("run", "--help")[0]).isEqualTo("0");
         assertThat(run("generate", "--help")[0]).isEqualTo("0");
+        assertThat(run("bench", "--help")[0]).isEqualTo("0");
         assertThat(run("dead-letters", "--help")[0]).isEqualTo("0");
         assertThat(run("dead-letters", "replay", "--help")[0]).isEqualTo("0");
     }
