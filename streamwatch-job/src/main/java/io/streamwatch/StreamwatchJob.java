@@ -34,6 +34,7 @@ public final class StreamwatchJob {
         try {
             config = StreamwatchConfig.fromArgs(args, System.getenv());
             requireSecrets(config);
+            checkSourceOffsets(config);
         } catch (ConfigException e) {
             // the message lists every problem; a stack trace would only bury it
             System.err.println(e.getMessage());
@@ -54,6 +55,16 @@ public final class StreamwatchJob {
                 + " is not set; set it to the database password (empty for a database that asks for none) in"
                 + " the environment of the process that runs main(): the one running flink run, or the"
                 + " JobManager when the job is submitted through the REST API or the web UI"));
+    }
+
+    /**
+     * Refuses explicit starting or stopping offsets that the broker cannot honour (a partition left
+     * out or unknown, an offset outside what the partition holds), each problem named as the
+     * configuration's are: Kafka would otherwise start or stop somewhere else without a word.
+     */
+    public static void checkSourceOffsets(StreamwatchConfig config) {
+        List<String> problems = KafkaIngest.offsetProblems(config.source());
+        if (!problems.isEmpty()) throw new ConfigException(problems);
     }
 
     public static JobExecutionResult run(StreamwatchConfig config) throws Exception {

@@ -15,13 +15,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The production wiring (Kafka source, PostgreSQL ends) with the source bounded, so that a test's
  * job ends by itself once it has read the topic up to {@code stop}.
  */
-final class BoundedProductionJob {
+public final class BoundedProductionJob {
     static final String PASSWORD_ENV = "TEST_DB_PASSWORD";
 
     private BoundedProductionJob() {}
 
     /** The overrides that point the job at a topic and a database, reading from the earliest offset. */
-    static Map<String, String> connection(String bootstrapServers, String topic, TestDatabase db, Path checkpoints) {
+    public static Map<String, String> connection(
+            String bootstrapServers, String topic, TestDatabase db, Path checkpoints) {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("source.kafka.bootstrap-servers", bootstrapServers);
         overrides.put("source.kafka.topics", topic);
@@ -35,7 +36,7 @@ final class BoundedProductionJob {
         return overrides;
     }
 
-    static Map<String, String> environment(TestDatabase db) {
+    public static Map<String, String> environment(TestDatabase db) {
         return Map.of(PASSWORD_ENV, db.password() == null ? "" : db.password());
     }
 

@@ -64,6 +64,8 @@ class JobEnvironmentTest {
         assertThat(choices.values()).allMatch(c -> c.origin() == Origin.DEFAULT || c.origin() == Origin.REQUIRED);
         assertThat(choices.get("execution.checkpointing.dir").value()).isEqualTo("file:///tmp/streamwatch/checkpoints");
         assertThat(choices.get("state.backend.type").value()).isEqualTo("rocksdb");
+        assertThat(choices.get("pipeline.generic-types").value()).isEqualTo("false");
+        assertThat(choices.get("pipeline.object-reuse").value()).isEqualTo("true");
         assertThat(choices.get("execution.checkpointing.interval").value()).isEqualTo("30000 ms");
     }
 

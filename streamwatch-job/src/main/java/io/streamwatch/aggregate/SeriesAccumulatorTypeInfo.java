@@ -4,14 +4,13 @@ import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
+import io.streamwatch.model.ExplicitTypeInfo;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.util.Map;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
@@ -21,69 +20,18 @@ import org.apache.flink.core.memory.DataOutputView;
  * Flink type information for {@link SeriesAccumulator}: an explicit binary format (the sketch in
  * DDSketch's own encoding) instead of a Kryo fallback, so window state is compact and evolvable.
  */
-public final class SeriesAccumulatorTypeInfo extends TypeInformation<SeriesAccumulator> {
+public final class SeriesAccumulatorTypeInfo extends ExplicitTypeInfo<SeriesAccumulator> {
     private static final long serialVersionUID = 1L;
+
+    public SeriesAccumulatorTypeInfo() {
+        super(SeriesAccumulator.class, Serializer.INSTANCE);
+    }
 
     public static final class Factory extends TypeInfoFactory<SeriesAccumulator> {
         @Override
         public TypeInformation<SeriesAccumulator> createTypeInfo(Type t, Map<String, TypeInformation<?>> params) {
             return new SeriesAccumulatorTypeInfo();
         }
-    }
-
-    @Override
-    public boolean isBasicType() {
-        return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-        return false;
-    }
-
-    @Override
-    public int getArity() {
-        return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-        return 1;
-    }
-
-    @Override
-    public Class<SeriesAccumulator> getTypeClass() {
-        return SeriesAccumulator.class;
-    }
-
-    @Override
-    public boolean isKeyType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<SeriesAccumulator> createSerializer(SerializerConfig config) {
-        return Serializer.INSTANCE;
-    }
-
-    @Override
-    public String toString() {
-        return "SeriesAccumulator";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SeriesAccumulatorTypeInfo;
-    }
-
-    @Override
-    public int hashCode() {
-        return SeriesAccumulatorTypeInfo.class.hashCode();
-    }
-
-    @Override
-    public boolean canEqual(Object o) {
-        return o instanceof SeriesAccumulatorTypeInfo;
     }
 
     public static final class Serializer extends TypeSerializerSingleton<SeriesAccumulator> {

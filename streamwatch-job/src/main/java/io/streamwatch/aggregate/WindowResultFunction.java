@@ -129,7 +129,9 @@ public class WindowResultFunction
         }
     }
 
-    static WindowAggregate toAggregate(String seriesKey, TimeWindow window, SeriesAccumulator acc, int revision) {
+    /** The row of a window; public for the benchmark's Kafka Streams twin, which computes the same statistics. */
+    public static WindowAggregate toAggregate(
+            String seriesKey, TimeWindow window, SeriesAccumulator acc, int revision) {
         WindowAggregate a = new WindowAggregate();
         a.seriesKey = seriesKey;
         a.windowStart = window.getStart();

@@ -11,6 +11,8 @@ public class AlertDelivery {
     /** In the order a delivery may move through; the outbox keeps the highest it has seen. */
     public enum Status {
         PENDING,
+        /** Held while an alert that inhibits it fires; may still be sent once that resolves. */
+        INHIBITED,
         SUPPRESSED,
         FAILED,
         SENT

@@ -18,6 +18,11 @@ public class AlertEvent {
     public String suppressedBy;
     /** Processing time at which the event reached the notification gate: delivery latency starts here. */
     public long receivedAt;
+    /**
+     * A copy that only tells this receiver's gate that an alert able to inhibit others fired or
+     * resolved; its routes do not name this receiver, so it is not delivered here.
+     */
+    public boolean inhibitorOnly;
 
     public AlertEvent() {}
 
@@ -33,7 +38,13 @@ public class AlertEvent {
         e.repeat = repeat;
         e.suppressedBy = suppressedBy;
         e.receivedAt = receivedAt;
+        e.inhibitorOnly = inhibitorOnly;
         return e;
+    }
+
+    /** What routes, groups and inhibit rules see of the alert ({@link AlertLabels}). */
+    public java.util.Map<String, String> labels() {
+        return AlertLabels.of(anomaly);
     }
 
     public boolean firing() {
@@ -50,6 +61,7 @@ public class AlertEvent {
         return o instanceof AlertEvent a
                 && repeat == a.repeat
                 && receivedAt == a.receivedAt
+                && inhibitorOnly == a.inhibitorOnly
                 && Objects.equals(anomaly, a.anomaly)
                 && Objects.equals(receiver, a.receiver)
                 && Objects.equals(suppressedBy, a.suppressedBy);
@@ -63,6 +75,6 @@ public class AlertEvent {
     @Override
     public String toString() {
         return "AlertEvent{" + id() + " to " + receiver + (suppressedBy == null ? "" : " suppressed by " + suppressedBy)
-                + "}";
+                + (inhibitorOnly ? " (inhibitor only)" : "") + "}";
     }
 }

@@ -3,6 +3,7 @@ package io.streamwatch.alert;
 import io.streamwatch.model.AnomalyEvent;
 import io.streamwatch.model.DeadLetter;
 import io.streamwatch.model.SideOutputs;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -45,12 +46,12 @@ public final class AlertStage {
                 .process(new FlapFilter(config.minFiringDuration().toMillis()))
                 .name("suppress-flapping-alerts")
                 .uid("suppress-flapping-alerts")
-                .process(new RouteAlerts(config.routing()))
+                .process(new RouteAlerts(config.routing(), config.inhibitRules(), List.copyOf(receivers.keySet())))
                 .name(RouteAlerts.STAGE)
                 .uid(RouteAlerts.STAGE);
         SingleOutputStreamOperator<Notification> notifications = routed.keyBy(
                         (AlertEvent e) -> e.receiver, Types.STRING)
-                .process(new NotificationGate(receivers, config.silences(), config.stormGuard()))
+                .process(new NotificationGate(receivers, config.silences(), config.stormGuard(), config.inhibitRules()))
                 .name("notification-gate")
                 .uid("notification-gate");
 

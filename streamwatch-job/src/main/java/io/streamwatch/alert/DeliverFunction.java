@@ -142,7 +142,7 @@ public class DeliverFunction extends RichAsyncFunction<Notification, AlertDelive
         if (sent.isEmpty()) return n;
         List<AlertEvent> left =
                 n.alerts.stream().filter(e -> !sent.contains(e.id())).toList();
-        return left.isEmpty() ? null : Notification.of(n.receiver, left);
+        return left.isEmpty() ? null : Notification.of(n.receiver, n.group, left);
     }
 
     private List<AlertDelivery> record(Notification n, HttpSender.Result r) {

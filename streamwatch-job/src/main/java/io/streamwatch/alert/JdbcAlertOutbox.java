@@ -22,7 +22,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 /**
  * The outbox as the PostgreSQL table {@code alert_deliveries} (migration V2), keyed on
  * (alert_event_id, receiver). The upsert never moves a row back to a lower status
- * (pending &lt; suppressed &lt; failed &lt; sent), so replays after a failure and rows arriving out of
+ * (pending &lt; inhibited &lt; suppressed &lt; failed &lt; sent), so replays after a failure and rows arriving out of
  * order leave the latest state.
  */
 public final class JdbcAlertOutbox implements AlertOutbox {
@@ -99,7 +99,7 @@ public final class JdbcAlertOutbox implements AlertOutbox {
 
     /** Position of a status in the order deliveries move through. */
     private static String rank(String column) {
-        return "array_position(ARRAY['pending', 'suppressed', 'failed', 'sent'], " + column + ")";
+        return "array_position(ARRAY['pending', 'inhibited', 'suppressed', 'failed', 'sent'], " + column + ")";
     }
 
     /** One connection per delivery subtask, opened on first use and again after an error. */

@@ -11,6 +11,8 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  */
 public class Notification {
     public String receiver;
+    /** The group's labels ({@code service=checkout}), empty when the receiver groups by none. */
+    public String group = "";
 
     @TypeInfo(AlertEventListTypeInfoFactory.class)
     public List<AlertEvent> alerts = new ArrayList<>();
@@ -24,8 +26,13 @@ public class Notification {
     public Notification() {}
 
     public static Notification of(String receiver, List<AlertEvent> alerts) {
+        return of(receiver, "", alerts);
+    }
+
+    public static Notification of(String receiver, String group, List<AlertEvent> alerts) {
         Notification n = new Notification();
         n.receiver = receiver;
+        n.group = group;
         n.alerts = new ArrayList<>(alerts);
         return n;
     }
@@ -54,6 +61,7 @@ public class Notification {
                 && heldCount == n.heldCount
                 && stormIntervalStart == n.stormIntervalStart
                 && Objects.equals(receiver, n.receiver)
+                && Objects.equals(group, n.group)
                 && Objects.equals(alerts, n.alerts)
                 && Objects.equals(heldSample, n.heldSample);
     }

@@ -8,6 +8,7 @@ import java.io.Serializable;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,6 +21,9 @@ import java.util.Map;
  * @param repeatInterval reminders of a still-firing alert after this long; zero for none
  * @param maxAlertsPerMessage Slack only: alerts per message, more go in further messages
  * @param pagerDutySeverity PagerDuty only: our severity to critical, error, warning or info
+ * @param groupBy the labels ({@link AlertLabels}) whose values make a group: alerts of one group share
+ *     flushes and messages, each group keeps its own group wait and interval; none: the receiver is
+ *     one group
  */
 public record ReceiverSpec(
         String name,
@@ -30,7 +34,8 @@ public record ReceiverSpec(
         Duration groupInterval,
         Duration repeatInterval,
         int maxAlertsPerMessage,
-        Map<Severity, String> pagerDutySeverity)
+        Map<Severity, String> pagerDutySeverity,
+        List<String> groupBy)
         implements Serializable {
 
     public enum Type {
@@ -50,6 +55,12 @@ public record ReceiverSpec(
 
     public ReceiverSpec {
         pagerDutySeverity = Map.copyOf(pagerDutySeverity);
+        groupBy = List.copyOf(groupBy);
+    }
+
+    /** The group an alert is in at this receiver: its {@link #groupBy} labels, {@code name=value,...}. */
+    String group(AlertEvent e) {
+        return groupBy.isEmpty() ? "" : AlertLabels.select(e.labels(), groupBy);
     }
 
     /** Slack messages carry many alerts; a PagerDuty event is about one. */
@@ -94,6 +105,6 @@ public record ReceiverSpec(
         // the webhook URL and the routing key are secrets
         return "ReceiverSpec{" + name + ", " + type + (type == Type.PAGERDUTY ? ", " + url : "")
                 + ", groupWait=" + groupWait + ", groupInterval=" + groupInterval
-                + ", repeatInterval=" + repeatInterval + "}";
+                + ", repeatInterval=" + repeatInterval + (groupBy.isEmpty() ? "" : ", groupBy=" + groupBy) + "}";
     }
 }

@@ -24,16 +24,17 @@ final class SlackMessages {
     private SlackMessages() {}
 
     static ObjectNode render(Notification n, MessageContext context) {
-        return n.isStormSummary() ? stormSummary(n, context) : alerts(n.alerts, context);
+        return n.isStormSummary() ? stormSummary(n, context) : alerts(n.alerts, n.group, context);
     }
 
-    private static ObjectNode alerts(List<AlertEvent> alerts, MessageContext context) {
+    private static ObjectNode alerts(List<AlertEvent> alerts, String group, MessageContext context) {
         long firing = alerts.stream().filter(AlertEvent::firing).count();
         long resolved = alerts.size() - firing;
         List<String> counts = new ArrayList<>();
         if (firing > 0) counts.add(firing + " firing");
         if (resolved > 0) counts.add(resolved + " resolved");
-        String headline = context.source() + ": " + String.join(", ", counts);
+        String headline = context.source() + ": " + String.join(", ", counts)
+                + (group == null || group.isEmpty() ? "" : " · " + group);
 
         ObjectNode message = JSON.createObjectNode();
         message.put(

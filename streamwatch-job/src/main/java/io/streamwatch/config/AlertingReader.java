@@ -1,8 +1,10 @@
 package io.streamwatch.config;
 
+import io.streamwatch.alert.AlertLabels;
 import io.streamwatch.alert.AlertMatcher;
 import io.streamwatch.alert.AlertSettings;
 import io.streamwatch.alert.DeliveryPolicy;
+import io.streamwatch.alert.InhibitRule;
 import io.streamwatch.alert.MessageContext;
 import io.streamwatch.alert.ReceiverSpec;
 import io.streamwatch.alert.ReceiverSpec.Type;
@@ -86,6 +88,22 @@ public final class AlertingReader {
             }
         }
 
+        List<InhibitRule> inhibitRules = new ArrayList<>();
+        List<Map<String, Object>> ruleSpecs = r.mapList(p + "inhibit-rules");
+        for (int i = 0; i < ruleSpecs.size(); i++) {
+            String where = p + "inhibit-rules[" + i + "]";
+            ConfigReader e = r.entry(where, ruleSpecs.get(i));
+            AlertMatcher source = requiredMatcher(
+                    e,
+                    where + ".source-match",
+                    "the alerts that inhibit others while they fire, e.g. {severity: [critical]}");
+            AlertMatcher target = requiredMatcher(
+                    e, where + ".target-match", "the alerts they inhibit, e.g. {severity: [warning, info]}");
+            List<String> equal = labelNames(e, where + ".equal");
+            e.reportUnknownKeys();
+            inhibitRules.add(new InhibitRule(source, target, equal));
+        }
+
         Duration minFiring = r.duration(p + "min-firing-duration", Duration.ofMinutes(1), Duration.ZERO);
         StormGuard storm = new StormGuard(
                 r.intIn(p + "storm-guard.max-messages", 20, 1, 100_000),
@@ -112,6 +130,7 @@ public final class AlertingReader {
                 List.copyOf(receivers),
                 new Routing(routes, defaults),
                 List.copyOf(silences),
+                List.copyOf(inhibitRules),
                 minFiring,
                 storm,
                 delivery,
@@ -165,6 +184,7 @@ public final class AlertingReader {
             // PagerDuty escalates by itself; reminders are for chat
             Duration repeat =
                     e.duration(where + ".repeat-interval", slack ? Duration.ofHours(4) : Duration.ZERO, Duration.ZERO);
+            List<String> groupBy = labelNames(e, where + ".group-by");
             ReceiverSpec spec;
             if (slack) {
                 String url = secret(e, where + ".webhook-url-env", environment, "the Slack incoming webhook URL");
@@ -175,7 +195,8 @@ public final class AlertingReader {
                 }
                 int perMessage =
                         e.intIn(where + ".max-alerts-per-message", 10, 1, ReceiverSpec.SLACK_MAX_ALERTS_PER_MESSAGE);
-                spec = new ReceiverSpec(name, type, url, null, groupWait, groupInterval, repeat, perMessage, Map.of());
+                spec = new ReceiverSpec(
+                        name, type, url, null, groupWait, groupInterval, repeat, perMessage, Map.of(), groupBy);
             } else {
                 String routingKey =
                         secret(e, where + ".routing-key-env", environment, "the PagerDuty routing (integration) key");
@@ -194,7 +215,8 @@ public final class AlertingReader {
                         e.problem(k, v, "expected one of critical, error, warning, info");
                     severities.put(s, v);
                 }
-                spec = new ReceiverSpec(name, type, url, routingKey, groupWait, groupInterval, repeat, 1, severities);
+                spec = new ReceiverSpec(
+                        name, type, url, routingKey, groupWait, groupInterval, repeat, 1, severities, groupBy);
             }
             e.reportUnknownKeys();
             receivers.add(spec);
@@ -231,6 +253,32 @@ public final class AlertingReader {
             if (pattern != null) attributes.put(name, pattern);
         });
         return new AlertMatcher(severities, Set.copyOf(detectors), seriesKey, attributes);
+    }
+
+    /** A matcher that must say something: an empty one would match every alert. */
+    private static AlertMatcher requiredMatcher(ConfigReader r, String prefix, String what) {
+        AlertMatcher m = readMatcher(r, prefix);
+        if (m.equals(AlertMatcher.ANY)) r.problem(prefix, null, "required: " + what);
+        return m;
+    }
+
+    /** Label names ({@link AlertLabels}), each once. */
+    private static List<String> labelNames(ConfigReader r, String key) {
+        List<String> names = new ArrayList<>();
+        for (String name : r.stringList(key, List.of())) {
+            if (!AlertLabels.NAME.matcher(name).matches()) {
+                r.problem(
+                        key,
+                        name,
+                        "expected label names: " + AlertLabels.SERIES_KEY + ", " + AlertLabels.DETECTOR + ", "
+                                + AlertLabels.SEVERITY + " or a name of the series key's name=value pairs");
+            } else if (names.contains(name)) {
+                r.problem(key, "names " + name + " twice");
+            } else {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     private static Pattern regex(ConfigReader r, String key, String value) {

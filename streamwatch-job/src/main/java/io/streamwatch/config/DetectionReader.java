@@ -8,9 +8,13 @@ import io.streamwatch.detect.Detector;
 import io.streamwatch.detect.DetectorSuite;
 import io.streamwatch.detect.EnsembleDetector;
 import io.streamwatch.detect.EwmaDetector;
+import io.streamwatch.detect.LikelihoodCalibration;
 import io.streamwatch.detect.MadDetector;
 import io.streamwatch.detect.NoveltyDetector;
 import io.streamwatch.detect.ObservedField;
+import io.streamwatch.detect.PatternDetector;
+import io.streamwatch.detect.RangeDetector;
+import io.streamwatch.detect.ScoreCalibration;
 import io.streamwatch.detect.SeverityThresholds;
 import io.streamwatch.detect.TailCalibration;
 import io.streamwatch.detect.ThresholdDetector;
@@ -32,7 +36,15 @@ public final class DetectionReader {
         EWMA,
         MAD,
         NOVELTY,
+        PATTERN,
+        RANGE,
         ENSEMBLE
+    }
+
+    /** How a calibrated detector's raw evidence becomes a tail probability. */
+    private enum Method {
+        LIKELIHOOD,
+        TAIL
     }
 
     /**
@@ -42,8 +54,11 @@ public final class DetectionReader {
      */
     public static final List<String> EVALUATED_DETECTORS = List.of(
             "novelty",
+            "pattern",
+            "range",
             "ewma",
             "mad",
+            "pattern" + CalibratedDetector.SUFFIX,
             "ewma" + CalibratedDetector.SUFFIX,
             "mad" + CalibratedDetector.SUFFIX,
             EnsembleDetector.NAME);
@@ -51,24 +66,31 @@ public final class DetectionReader {
     /** The default detector: the best cross-validated one on NAB (docs/detection-quality.md). */
     static final Map<String, Object> DEFAULT_DETECTOR = Map.of("type", EnsembleDetector.NAME);
 
-    /**
-     * Open threshold of novelty and ensembles when not configured: their NAB optimum, also what most
-     * cross-validation folds chose (docs/detection-quality.md).
-     */
+    /** Open threshold of novelty when not configured: its NAB optimum (docs/detection-quality.md). */
     static final double NOVELTY_OPEN_THRESHOLD = 0.6024;
 
     /**
-     * Open threshold of calibrated detectors when not configured: a tail probability of 10^-3 with
-     * the default 5 digits, a little above where NAB's threshold sweep puts them (0.54-0.59).
+     * Open threshold of detectors whose score is a surprise that saturates at 1 (likelihood-calibrated
+     * detectors and range) when not configured: they report the onset of a surprise of their full
+     * digits, which is where NAB's threshold sweep puts them (docs/detection-quality.md).
      */
-    static final double CALIBRATED_OPEN_THRESHOLD = 0.6;
+    static final double SATURATING_OPEN_THRESHOLD = 1.0;
 
     /**
-     * Members of the default ensemble: novelty, and calibrated mad on a scale where it takes p =
-     * 10^-8 to reach 1, so that its scores compare with novelty's (both open near 0.6).
+     * Open threshold of tail-calibrated detectors when not configured: a tail probability of 10^-3
+     * with the default 5 digits, a little above where NAB's threshold sweep puts them (0.54-0.59).
+     */
+    static final double TAIL_CALIBRATED_OPEN_THRESHOLD = 0.6;
+
+    /**
+     * Members of the default ensemble, each a surprise of 6 digits at score 1: how new the recent
+     * pattern is and how far a robust z is from the usual, both as an anomaly likelihood, and a value
+     * beyond the range seen.
      */
     private static final List<Map<String, Object>> DEFAULT_MEMBERS = List.of(
-            Map.of("type", "novelty"), Map.of("type", "mad", "calibrated", true, "calibration", Map.of("digits", 8.0)));
+            Map.of("type", "pattern", "calibrated", true),
+            Map.of("type", "range"),
+            Map.of("type", "mad", "calibrated", true));
 
     private DetectionReader() {}
 
@@ -112,9 +134,7 @@ public final class DetectionReader {
             String where = p + "detectors[" + i + "]";
             ConfigReader d = r.entry(where, specs.get(i));
             Detector<?> detector = detector(d, where);
-            double defaultOpen = detector instanceof NoveltyDetector || detector instanceof EnsembleDetector
-                    ? NOVELTY_OPEN_THRESHOLD
-                    : detector instanceof CalibratedDetector<?> ? CALIBRATED_OPEN_THRESHOLD : open;
+            double defaultOpen = defaultOpenThreshold(detector, open);
             double ownOpen = d.doubleIn(where + ".open-threshold", defaultOpen, 0.0, 1.0);
             if (ownOpen < info || ownOpen <= resolve) {
                 d.problem(
@@ -148,11 +168,37 @@ public final class DetectionReader {
         return new DetectorSuite(List.copyOf(detectors), settings);
     }
 
+    /**
+     * The open threshold of a detector whose entry does not set one: where its score means an
+     * anomaly; for an ensemble the lowest of its members' (they should score on one scale).
+     */
+    private static double defaultOpenThreshold(Detector<?> detector, double open) {
+        if (detector instanceof EnsembleDetector ensemble) {
+            return ensemble.members().stream()
+                    .mapToDouble(m -> defaultOpenThreshold(m, open))
+                    .min()
+                    .orElse(open);
+        }
+        if (detector instanceof NoveltyDetector) {
+            return NOVELTY_OPEN_THRESHOLD;
+        }
+        if (detector instanceof RangeDetector) {
+            return SATURATING_OPEN_THRESHOLD;
+        }
+        if (detector instanceof CalibratedDetector<?, ?> calibrated) {
+            return calibrated.calibration() instanceof TailCalibration
+                    ? TAIL_CALIBRATED_OPEN_THRESHOLD
+                    : SATURATING_OPEN_THRESHOLD;
+        }
+        return open;
+    }
+
     /** One detector from its entry (an ensemble's members recursively); null after reporting a problem. */
     private static Detector<?> detector(ConfigReader d, String where) {
         Type type = d.enumValue(where + ".type", Type.class, null);
         if (type == null) {
-            d.problem(where + ".type", null, "required: one of threshold, ewma, mad, novelty, ensemble");
+            d.problem(
+                    where + ".type", null, "required: one of threshold, ewma, mad, novelty, pattern, range, ensemble");
             return null;
         }
         Detector<?> detector = switch (type) {
@@ -165,11 +211,13 @@ public final class DetectionReader {
                 yield build(d, where, () -> new ThresholdDetector(lower, upper, margin));
             }
             case EWMA -> {
-                // 0.03 rather than 0.1: the better calibrated ewma on NAB (docs/detection-quality.md)
+                // the better calibrated ewma on NAB (docs/detection-experiments.md): the mean follows
+                // the level over about 60 values, the spread is the series' over about 2,000
                 double alpha = d.doubleIn(where + ".alpha", 0.03, Double.MIN_VALUE, 1.0);
+                double spreadAlpha = d.doubleIn(where + ".spread-alpha", 0.001, Double.MIN_VALUE, 1.0);
                 int warmup = d.intIn(where + ".warmup", 10, 2, 1_000_000);
                 ZScoring scoring = scoring(d, where);
-                yield build(d, where, () -> new EwmaDetector(alpha, warmup, scoring));
+                yield build(d, where, () -> new EwmaDetector(alpha, spreadAlpha, warmup, scoring));
             }
             case MAD -> {
                 // 100 rather than 30: the better calibrated mad on NAB (docs/detection-quality.md)
@@ -185,6 +233,19 @@ public final class DetectionReader {
                 // scores from the 21st window; NAB's probation hides what a longer warm-up would
                 int warmup = d.intIn(where + ".warmup", 20, 2, 1_000_000);
                 yield build(d, where, () -> new NoveltyDetector(window, segments, memory, warmup));
+            }
+            case PATTERN -> {
+                int window = d.intIn(where + ".window", 16, 2, 1_000);
+                int segments = d.intIn(where + ".segments", 4, 1, 1_000);
+                int memory = d.intIn(where + ".memory", 512, 1, 10_000);
+                yield build(d, where, () -> new PatternDetector(window, segments, memory));
+            }
+            case RANGE -> {
+                int warmup = d.intIn(where + ".warmup", 20, 2, 1_000_000);
+                double gain = d.doubleIn(where + ".gain", 10.0, Double.MIN_VALUE, 1_000.0);
+                double digits = d.doubleIn(where + ".digits", 6.0, Double.MIN_VALUE, 300.0);
+                double decay = d.doubleIn(where + ".refractory-decay", 0.99, 0.0, 1.0);
+                yield build(d, where, () -> new RangeDetector(warmup, gain, digits, decay));
             }
             case ENSEMBLE -> {
                 List<Map<String, Object>> specs = d.mapList(where + ".members");
@@ -212,17 +273,33 @@ public final class DetectionReader {
                 d.problem(where + ".calibrated", "an ensemble is not calibrated itself; calibrate its members");
                 return null;
             }
-            TailCalibration calibration = calibration(d, where + ".calibration");
+            ScoreCalibration<?> calibration = calibration(d, where + ".calibration");
             return calibration == null ? null : calibrated(detector, calibration);
         }
         return detector;
     }
 
-    private static <S> Detector<?> calibrated(Detector<S> inner, TailCalibration calibration) {
+    private static <S, C> Detector<?> calibrated(Detector<S> inner, ScoreCalibration<C> calibration) {
         return new CalibratedDetector<>(inner, calibration);
     }
 
-    private static TailCalibration calibration(ConfigReader d, String where) {
+    private static ScoreCalibration<?> calibration(ConfigReader d, String where) {
+        Method method = d.enumValue(where + ".method", Method.class, Method.LIKELIHOOD);
+        return method == Method.TAIL ? tailCalibration(d, where) : likelihoodCalibration(d, where);
+    }
+
+    private static LikelihoodCalibration likelihoodCalibration(ConfigReader d, String where) {
+        LikelihoodCalibration c = LikelihoodCalibration.DEFAULT;
+        int window = d.intIn(where + ".window", c.window(), 1, 10_000);
+        int history = d.intIn(where + ".history", c.history(), 1, 10_000_000);
+        int minHistory = d.intIn(where + ".min-history", c.minHistory(), 2, 100_000);
+        double digits = d.doubleIn(where + ".digits", c.digits(), 0.0, 300.0);
+        double minScale = d.doubleIn(where + ".relative-min-scale", c.relativeMinScale(), 0.0, 1_000.0);
+        double decay = d.doubleIn(where + ".refractory-decay", c.refractoryDecay(), 0.0, 1.0);
+        return build(d, where, () -> new LikelihoodCalibration(window, history, minHistory, digits, minScale, decay));
+    }
+
+    private static TailCalibration tailCalibration(ConfigReader d, String where) {
         TailCalibration c = TailCalibration.DEFAULT;
         int history = d.intIn(where + ".history", c.history(), 2, 100_000);
         int minHistory = d.intIn(where + ".min-history", c.minHistory(), 2, 100_000);

@@ -13,15 +13,18 @@ import io.streamwatch.serde.ContractSettings;
 import io.streamwatch.serde.FieldNames;
 import io.streamwatch.sink.JdbcSettings;
 import io.streamwatch.sink.JdbcSinkSettings;
+import io.streamwatch.source.PartitionOffset;
 import io.streamwatch.source.SourceSettings;
 import io.streamwatch.source.SourceSettings.OffsetFallback;
 import io.streamwatch.source.SourceSettings.StartFrom;
+import io.streamwatch.source.SourceSettings.StopAt;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -210,6 +213,7 @@ public record StreamwatchConfig(
                 Pattern.compile(pattern);
             } catch (PatternSyntaxException e) {
                 r.problem(p + "topic-pattern", pattern, "expected a Java regular expression: " + e.getDescription());
+                pattern = null;
             }
         } else if (topics.isEmpty()) {
             r.problem(p + "topics", "", "name at least one topic, or set " + p + "topic-pattern");
@@ -217,10 +221,14 @@ public record StreamwatchConfig(
         StartFrom startFrom = r.enumValue(p + "starting-offsets", StartFrom.class, StartFrom.COMMITTED);
         OffsetFallback fallback =
                 r.enumValue(p + "committed-offsets-fallback", OffsetFallback.class, OffsetFallback.EARLIEST);
-        java.time.Instant timestamp = r.instant(p + "starting-timestamp", null);
-        if (startFrom == StartFrom.TIMESTAMP && timestamp == null) {
-            r.problem(p + "starting-timestamp", null, "required when " + p + "starting-offsets is timestamp");
-        }
+        ReadLimit start = readLimit(
+                r, p + "starting-", startFrom.name(), startFrom == StartFrom.TIMESTAMP, startFrom == StartFrom.OFFSETS);
+        StopAt stopAt = r.enumValue(p + "stopping-offsets", StopAt.class, StopAt.NONE);
+        ReadLimit stop =
+                readLimit(r, p + "stopping-", stopAt.name(), stopAt == StopAt.TIMESTAMP, stopAt == StopAt.OFFSETS);
+        checkReadable(r, p + "starting-partition-offsets", start.offsets(), topics, pattern);
+        checkReadable(r, p + "stopping-partition-offsets", stop.offsets(), topics, pattern);
+        checkRange(r, start, stop);
         Map<String, String> properties = new LinkedHashMap<>();
         r.stringMap(p + "properties")
                 .forEach((k, v) -> properties.put(k, resolveEnv(r, p + "properties." + k, v, environment)));
@@ -231,9 +239,105 @@ public record StreamwatchConfig(
                 r.string(p + "group-id", "streamwatch"),
                 startFrom,
                 fallback,
-                timestamp,
+                start.timestamp(),
+                start.offsets(),
+                stopAt,
+                stop.timestamp(),
+                stop.offsets(),
                 r.duration(p + "partition-discovery-interval", Duration.ofMinutes(5), Duration.ZERO),
                 properties);
+    }
+
+    /** Where reading starts or stops, beyond the mode: a timestamp or explicit offsets. */
+    private record ReadLimit(Instant timestamp, List<PartitionOffset> offsets) {}
+
+    /**
+     * Reads {@code <prefix>timestamp} and {@code <prefix>partition-offsets}, each required when the
+     * mode (the {@code <prefix>offsets} key) names it, and refused when set while the mode does not,
+     * so that a replay never silently reads from somewhere else than its configuration says.
+     */
+    private static ReadLimit readLimit(
+            ConfigReader r, String prefix, String mode, boolean wantsTimestamp, boolean wantsOffsets) {
+        String modeKey = prefix + "offsets";
+        String modeValue = mode.toLowerCase(java.util.Locale.ROOT);
+        Instant timestamp = r.instant(prefix + "timestamp", null);
+        if (wantsTimestamp && timestamp == null) {
+            r.problem(prefix + "timestamp", null, "required when " + modeKey + " is timestamp");
+        } else if (!wantsTimestamp && timestamp != null) {
+            r.problem(
+                    prefix + "timestamp",
+                    "set, but " + modeKey + " is " + modeValue + "; set " + modeKey + " to timestamp, or remove it");
+        }
+        String offsetsKey = prefix + "partition-offsets";
+        List<PartitionOffset> offsets = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
+        for (String entry : r.stringList(offsetsKey, List.of())) {
+            try {
+                PartitionOffset o = PartitionOffset.parse(entry);
+                if (seen.add(o.partitionName())) {
+                    offsets.add(o);
+                } else {
+                    r.problem(offsetsKey, "names " + o.partitionName() + " twice");
+                }
+            } catch (IllegalArgumentException e) {
+                r.problem(offsetsKey, entry, e.getMessage());
+            }
+        }
+        if (wantsOffsets && offsets.isEmpty()) {
+            r.problem(
+                    offsetsKey,
+                    null,
+                    "required when " + modeKey + " is offsets: " + PartitionOffset.FORM
+                            + ", one for every partition of the topics read");
+        } else if (!wantsOffsets && !offsets.isEmpty()) {
+            r.problem(
+                    offsetsKey,
+                    "set, but " + modeKey + " is " + modeValue + "; set " + modeKey + " to offsets, or remove it");
+        }
+        return new ReadLimit(timestamp, wantsOffsets ? List.copyOf(offsets) : List.of());
+    }
+
+    /** Offsets may name only topics the job reads. */
+    private static void checkReadable(
+            ConfigReader r, String key, List<PartitionOffset> offsets, List<String> topics, String pattern) {
+        for (PartitionOffset o : offsets) {
+            boolean read = pattern != null
+                    ? Pattern.compile(pattern).matcher(o.topic()).matches()
+                    : topics.contains(o.topic());
+            if (!read) {
+                r.problem(
+                        key,
+                        o + " names topic " + o.topic() + ", which the job does not read ("
+                                + (pattern != null
+                                        ? "source.kafka.topic-pattern: " + pattern
+                                        : "source.kafka.topics: " + String.join(", ", topics))
+                                + ")");
+            }
+        }
+    }
+
+    /** A range must not end before it begins. */
+    private static void checkRange(ConfigReader r, ReadLimit start, ReadLimit stop) {
+        if (start.timestamp() != null
+                && stop.timestamp() != null
+                && !stop.timestamp().isAfter(start.timestamp())) {
+            r.problem(
+                    "source.kafka.stopping-timestamp",
+                    stop.timestamp(),
+                    "must be after source.kafka.starting-timestamp (" + start.timestamp() + ")");
+        }
+        Map<String, Long> first = new java.util.HashMap<>();
+        start.offsets().forEach(o -> first.put(o.partitionName(), o.offset()));
+        for (PartitionOffset o : stop.offsets()) {
+            Long from = first.get(o.partitionName());
+            if (from != null && o.offset() < from) {
+                r.problem(
+                        "source.kafka.stopping-partition-offsets",
+                        o.toString(),
+                        "must not be before its starting offset " + from
+                                + " (source.kafka.starting-partition-offsets)");
+            }
+        }
     }
 
     /** The password comes only from the environment variable named by {@code sink.jdbc.password-env}. */

@@ -2,29 +2,31 @@ package io.streamwatch.detect;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.util.Locale;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.typeutils.TupleTypeInfo;
 
 /**
- * Any detector with its raw evidence calibrated against the series' own recent raw scores, see
- * {@link TailCalibration}: the score is a tail probability on a log scale, so one threshold means
- * the same on every series and for every detector. Warms up while the inner detector does, then for
- * the calibration's {@code minHistory} points.
+ * Any detector with its raw evidence calibrated against the series' own recent raw evidence, see
+ * {@link ScoreCalibration}: the score is a tail probability on a log scale, so one threshold means
+ * the same on every series and for every detector. Warms up while the inner detector does, then
+ * while the calibration's history is too short.
  *
- * <p>State: the inner detector's state and a {@link CalibrationState}, as a Flink tuple (no Kryo).
+ * <p>State: the inner detector's state and the calibration's, as a Flink tuple (no Kryo).
  *
  * @param <S> the inner detector's state
+ * @param <C> the calibration's state
  */
-public final class CalibratedDetector<S> implements Detector<Tuple2<S, CalibrationState>> {
+public final class CalibratedDetector<S, C> implements Detector<Tuple2<S, C>> {
 
     /** Suffix of the name: "ewma" calibrated is "ewmacalibrated". */
     public static final String SUFFIX = "calibrated";
 
     private final Detector<S> inner;
-    private final TailCalibration calibration;
+    private final ScoreCalibration<C> calibration;
 
-    public CalibratedDetector(Detector<S> inner, TailCalibration calibration) {
+    public CalibratedDetector(Detector<S> inner, ScoreCalibration<C> calibration) {
         if (inner == null) {
             throw new IllegalArgumentException("inner must not be null");
         }
@@ -35,23 +37,28 @@ public final class CalibratedDetector<S> implements Detector<Tuple2<S, Calibrati
         this.calibration = calibration;
     }
 
+    /** How the raw evidence is calibrated. */
+    public ScoreCalibration<C> calibration() {
+        return calibration;
+    }
+
     @Override
     public String name() {
         return inner.name() + SUFFIX;
     }
 
     @Override
-    public TypeInformation<Tuple2<S, CalibrationState>> stateType() {
-        return new TupleTypeInfo<>(inner.stateType(), TypeInformation.of(CalibrationState.class));
+    public TypeInformation<Tuple2<S, C>> stateType() {
+        return new TupleTypeInfo<>(inner.stateType(), calibration.stateType());
     }
 
     @Override
-    public Tuple2<S, CalibrationState> newState() {
+    public Tuple2<S, C> newState() {
         return Tuple2.of(inner.newState(), calibration.newState());
     }
 
     @Override
-    public Assessment assess(Tuple2<S, CalibrationState> state, long timestamp, double value) {
+    public Assessment assess(Tuple2<S, C> state, long timestamp, double value) {
         Assessment a = inner.assess(state.f0, timestamp, value);
         if (a.warmingUp()) {
             return Assessment.WARMING_UP;
@@ -63,8 +70,9 @@ public final class CalibratedDetector<S> implements Detector<Tuple2<S, Calibrati
         double score = calibration.refractory(state.f1, calibration.score(p));
         // text only for what can open an anomaly: formatting every point would cost more than detecting
         String detail =
-                score > 0.0 ? inner.name() + " raw " + number(a.raw()) + ", " + TailCalibration.describe(p) : "";
-        return new Assessment(score, a.expectedLow(), a.expectedHigh(), -Math.log10(p), detail);
+                score > 0.0 ? inner.name() + " raw " + number(a.raw()) + String.format(Locale.ROOT, ", p %.2g", p) : "";
+        return new Assessment(
+                score, a.expectedLow(), a.expectedHigh(), -Math.log10(Math.max(p, Double.MIN_VALUE)), detail);
     }
 
     static String number(double value) {

@@ -55,34 +55,52 @@ public final class MadDetector implements Detector<MadState> {
     public MadState newState() {
         MadState state = new MadState();
         state.values = new double[window];
+        state.sorted = new double[window];
         return state;
     }
 
     @Override
     public Assessment assess(MadState state, long timestamp, double value) {
         Values.requireFinite(value);
-        Assessment assessment = state.size < warmup ? Assessment.WARMING_UP : score(state, value);
         // the buffer's own length rules, so state restored under another window size stays consistent
-        state.values[state.next] = value;
+        if (state.sorted == null || state.sorted.length != state.values.length) {
+            // state from before the sorted copy was kept
+            state.sorted = Arrays.copyOf(state.values, state.values.length);
+            Arrays.sort(state.sorted, 0, state.size);
+        }
+        Assessment assessment = state.size < warmup ? Assessment.WARMING_UP : score(state, value);
+        SortedRing.add(state.values, state.sorted, state.size, state.next, value);
         state.next = (state.next + 1) % state.values.length;
         state.size = Math.min(state.size + 1, state.values.length);
         return assessment;
     }
 
     private Assessment score(MadState state, double value) {
-        double[] sorted = Arrays.copyOf(state.values, state.size);
-        Arrays.sort(sorted);
-        double median = medianOfSorted(sorted);
-        for (int i = 0; i < sorted.length; i++) {
-            sorted[i] = Math.abs(sorted[i] - median);
-        }
-        Arrays.sort(sorted);
-        double spread = scoring.spread(MAD_TO_SD * medianOfSorted(sorted), median);
+        double[] sorted = state.sorted;
+        int n = state.size;
+        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+        double spread = scoring.spread(MAD_TO_SD * medianDeviation(sorted, n, median), median);
         return scoring.assess(value, median, spread);
     }
 
-    private static double medianOfSorted(double[] sorted) {
-        int mid = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
+    /**
+     * The median of |x - median| over the first n sorted values, without sorting them: the
+     * deviations grow outwards from the median on both sides, so merging the two sides in order
+     * finds the middle ones in n/2 steps.
+     */
+    private static double medianDeviation(double[] sorted, int n, double median) {
+        int right = SortedRing.lowerBound(sorted, n, median);
+        int left = right - 1;
+        double previous = 0.0;
+        double current = 0.0;
+        for (int k = 0; k <= n / 2; k++) {
+            previous = current;
+            if (left >= 0 && (right >= n || median - sorted[left] <= sorted[right] - median)) {
+                current = median - sorted[left--];
+            } else {
+                current = sorted[right++] - median;
+            }
+        }
+        return n % 2 == 1 ? current : (previous + current) / 2.0;
     }
 }

@@ -1,24 +1,10 @@
 package io.streamwatch.detect;
 
 /**
- * State of {@link NoveltyDetector}: two ring buffers allocated once at their full size and a few
- * numbers, whatever the length of the series (about 16.5 KB with the default settings).
+ * State of {@link NoveltyDetector}: the shapes of {@link PatternState} and two numbers, whatever the
+ * length of the series (about 16.5 KB with the default settings).
  */
-public class NoveltyState {
-    /** Observations folded in so far. */
-    public long count;
-    /** Smallest and largest value seen. */
-    public double min;
-
-    public double max;
-    /** Ring buffer of the last {@code window} values; slot {@code count % window} is the oldest. */
-    public double[] recent;
-    /** Ring buffer of past shapes, {@code segments} values each. */
-    public double[] shapes;
-    /** Slot (in shapes) the next shape is written to. */
-    public int shapeNext;
-    /** How many slots hold a shape. */
-    public int shapeCount;
+public class NoveltyState extends PatternState {
     /** The largest novelty distance seen lately, decaying. */
     public double record;
     /** The largest raw score seen lately, decaying: a score must rise above it to be reported. */

@@ -1,7 +1,6 @@
 package io.streamwatch.detect;
 
-import java.io.Serializable;
-import java.util.Locale;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
  * Turns a detector's raw evidence (smoothed, see {@code smoothing}) into a tail probability against the series' own recent raw scores,
@@ -42,7 +41,7 @@ public record TailCalibration(
         double digits,
         double refractoryDecay,
         double smoothing)
-        implements Serializable {
+        implements ScoreCalibration<CalibrationState> {
 
     /**
      * 1000 raw scores (two 8 KB arrays), scoring from the 11th; the top 10 % as the tail; score 1 at
@@ -76,6 +75,12 @@ public record TailCalibration(
         }
     }
 
+    @Override
+    public TypeInformation<CalibrationState> stateType() {
+        return TypeInformation.of(CalibrationState.class);
+    }
+
+    @Override
     public CalibrationState newState() {
         CalibrationState state = new CalibrationState();
         state.recent = new double[history];
@@ -88,6 +93,7 @@ public record TailCalibration(
      *
      * @return the tail probability p in (0, 1], or NaN while fewer than minHistory raw scores are known
      */
+    @Override
     public double tailProbability(CalibrationState s, double raw) {
         if (s.recent == null || s.recent.length != history) {
             // restored from a job with another history length: start the history afresh
@@ -109,7 +115,7 @@ public record TailCalibration(
         double u = s.sorted[n - k - 1];
         if (raw <= u) {
             // first index with sorted[i] >= raw
-            int at = lowerBound(s.sorted, n, raw);
+            int at = SortedRing.lowerBound(s.sorted, n, raw);
             return (double) (n - at + 1) / (n + 1);
         }
         double excess = 0.0;
@@ -121,15 +127,8 @@ public record TailCalibration(
         return Math.max(Double.MIN_NORMAL, (double) k / (n + 1) * Math.exp(-(raw - u) / scale));
     }
 
-    /** The score of a tail probability: -log10(p) / digits, in [0, 1]. */
-    public double score(double p) {
-        if (!(p > 0.0)) {
-            return 1.0;
-        }
-        return Math.max(0.0, Math.min(1.0, -Math.log10(p) / digits));
-    }
-
     /** The refractory filter: {@code score} if it rises above the decaying peak, else 0. */
+    @Override
     public double refractory(CalibrationState s, double score) {
         if (refractoryDecay == 0.0) {
             return score;
@@ -139,39 +138,9 @@ public record TailCalibration(
         return reported;
     }
 
-    /** "p 1.2e-07" for an alert's explanation. */
-    public static String describe(double p) {
-        return String.format(Locale.ROOT, "p %.2g", p);
-    }
-
     private static void remember(CalibrationState s, double raw) {
-        int n = s.size;
-        if (n == s.recent.length) {
-            // the oldest value leaves the sorted copy
-            double leaving = s.recent[s.next];
-            int at = lowerBound(s.sorted, n, leaving);
-            System.arraycopy(s.sorted, at + 1, s.sorted, at, n - at - 1);
-            n--;
-        }
-        int at = lowerBound(s.sorted, n, raw);
-        System.arraycopy(s.sorted, at, s.sorted, at + 1, n - at);
-        s.sorted[at] = raw;
-        s.recent[s.next] = raw;
+        SortedRing.add(s.recent, s.sorted, s.size, s.next, raw);
         s.next = (s.next + 1) % s.recent.length;
         s.size = Math.min(s.size + 1, s.recent.length);
-    }
-
-    private static int lowerBound(double[] sorted, int n, double value) {
-        int lo = 0;
-        int hi = n;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] < value) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 }

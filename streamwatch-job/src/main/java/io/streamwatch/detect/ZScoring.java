@@ -56,9 +56,9 @@ public record ZScoring(double zLow, double zHigh, double minSpread, double relat
         return new Assessment(score, center - halfWidth, center + halfWidth, Double.isNaN(z) ? 0.0 : z, "");
     }
 
-    /** Clips {@code value} to {@code center ± zHigh * spread}, the range where the score saturates. */
+    /** Clips {@code value} to {@code center ± zLow * spread}, the edge of the expected band. */
     public double clip(double value, double center, double spread) {
-        double limit = zHigh * spread;
+        double limit = zLow * spread;
         return Math.max(center - limit, Math.min(center + limit, value));
     }
 }

@@ -4,7 +4,11 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
-/** A validated event, with the Kafka coordinates it was read from (its lineage). */
+/**
+ * A validated event, with the Kafka coordinates it was read from (its lineage). Serialized by
+ * {@link EventTypeInfo}: a new field must be written there too (its test fails until it is).
+ */
+@TypeInfo(EventTypeInfo.Factory.class)
 public class Event {
     public String eventId;
     public String seriesKey;

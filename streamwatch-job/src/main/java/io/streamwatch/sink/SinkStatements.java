@@ -21,15 +21,17 @@ import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
  * Flink replays everything since the last checkpoint, and a failed batch is retried whole.
  *
  * <p>Each binder binds exactly the columns of its {@link SinkTable}, key first, in that order.
+ *
+ * <p>Public so that the benchmark's Kafka Streams twin writes its rows with exactly these statements.
  */
-final class SinkStatements {
+public final class SinkStatements {
 
     /**
      * One sink's statement: the table contract, the SQL, the binder of one element, the element's
      * natural key, and, where the row is replaced rather than merged, when an element makes an
      * earlier one with the same key in the same batch redundant (null where rows merge).
      */
-    record SinkStatement<T>(
+    public record SinkStatement<T>(
             SinkTable table,
             String sql,
             JdbcStatementBuilder<T> binder,
@@ -64,7 +66,7 @@ final class SinkStatements {
      * events, can never replace the row of its complete predecessor; nor can an older revision
      * arriving after a newer one.
      */
-    static final SinkStatement<WindowAggregate> WINDOW_AGGREGATES = new SinkStatement<>(
+    public static final SinkStatement<WindowAggregate> WINDOW_AGGREGATES = new SinkStatement<>(
             WINDOW_AGGREGATES_TABLE,
             WINDOW_AGGREGATES_TABLE.insertOnConflict() + "DO UPDATE SET "
                     + WINDOW_AGGREGATES_TABLE.values().stream()
@@ -130,7 +132,7 @@ final class SinkStatements {
             "received_at");
 
     /** A Kafka record is refused once; a replay of it keeps the first row. */
-    static final SinkStatement<DeadLetter> DEAD_LETTERS = new SinkStatement<>(
+    public static final SinkStatement<DeadLetter> DEAD_LETTERS = new SinkStatement<>(
             DEAD_LETTERS_TABLE,
             DEAD_LETTERS_TABLE.insertOnConflict() + "DO NOTHING",
             SinkStatements::bindDeadLetter,

@@ -5,6 +5,7 @@ import static io.streamwatch.testing.Events.MINUTE;
 import io.streamwatch.model.AnomalyEvent;
 import io.streamwatch.model.Severity;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** Anomalies, receivers and policies for the alerting tests, at the fixed instants of {@code Events}. */
@@ -57,7 +58,7 @@ final class AlertFixtures {
 
     static ReceiverSpec slack(String name, String url, Duration groupWait, Duration groupInterval, Duration repeat) {
         return new ReceiverSpec(
-                name, ReceiverSpec.Type.SLACK, url, null, groupWait, groupInterval, repeat, 10, Map.of());
+                name, ReceiverSpec.Type.SLACK, url, null, groupWait, groupInterval, repeat, 10, Map.of(), List.of());
     }
 
     static ReceiverSpec pagerDuty(String name, String url) {
@@ -70,7 +71,8 @@ final class AlertFixtures {
                 Duration.ZERO,
                 Duration.ZERO,
                 1,
-                PD_SEVERITIES);
+                PD_SEVERITIES,
+                List.of());
     }
 
     /** Quick retries and a short request timeout, so tests of failure paths take seconds. */

@@ -60,6 +60,27 @@ class JdbcAlertOutboxITCase {
     }
 
     @Test
+    void anInhibitedAlertIsRecordedAndMayStillBeSentButASentOneIsNeverInhibitedAgain() throws Exception {
+        TestDatabase db = POSTGRES.createDatabase("outbox_inhibited");
+        SchemaManager.migrate(JdbcSettings.of(db.url(), db.user(), db.password()));
+        AlertEvent e = routed(opened("s", "mad", Severity.WARNING, T0), "chat");
+        e.receivedAt = T0;
+        AlertDelivery pending = AlertDelivery.of(e, Status.PENDING);
+        AlertDelivery inhibited =
+                pending.with(Status.INHIBITED, 0, "inhibited by s|ewma|" + T0 + " (inhibit rule 0)", null);
+
+        upsert(db, pending, inhibited, pending);
+        assertThat(db.query("SELECT status, reason FROM alert_deliveries"))
+                .containsExactly(Map.of("status", "inhibited", "reason", inhibited.reason));
+
+        // released when its inhibitor resolved: queued (pending) again, then sent; a late replay of the
+        // inhibited row changes nothing
+        upsert(db, pending, pending.with(Status.SENT, 1, null, T0 + 60_000), inhibited);
+        assertThat(db.query("SELECT status, attempts FROM alert_deliveries"))
+                .containsExactly(Map.of("status", "sent", "attempts", 1));
+    }
+
+    @Test
     void theJobsPreflightCoversTheOutboxTable() {
         TestDatabase db = POSTGRES.createDatabase("outbox_preflight");
         JdbcSettings settings = JdbcSettings.of(db.url(), db.user(), db.password());

@@ -154,7 +154,8 @@ class NotificationGateTest {
                             "resolved, but its firing was not sent to this receiver");
             h.setProcessingTime(20 * MINUTE);
             assertThat(h.extractOutputValues()).hasSize(5);
-            assertCleaned(h);
+            // PagerDuty's group interval is 0: no flush time needs keeping
+            assertCleaned(h, 0);
         }
     }
 
@@ -173,9 +174,178 @@ class NotificationGateTest {
         }
     }
 
-    /** The last flush time stays, to space the next flush; everything else is gone, and no timer is left. */
+    private static final InhibitRule CRITICAL_HIDES_WARNINGS = new InhibitRule(
+            AlertMatcher.severities(Severity.CRITICAL),
+            AlertMatcher.severities(Severity.WARNING),
+            List.of("series_key"));
+    private final AnomalyEvent critical = opened("service=checkout,metric=latency", "ewma", Severity.CRITICAL, T0);
+    private final AnomalyEvent sameSeries = opened("service=checkout,metric=latency", "mad", Severity.WARNING, T0);
+    private final AnomalyEvent otherSeries = opened("service=search,metric=latency", "mad", Severity.WARNING, T0);
+
+    @Test
+    void aFiringCriticalHidesWarningsOfItsSeriesWhichAreSentWhenItResolves() throws Exception {
+        try (var h = harness(List.of(), List.of(CRITICAL_HIDES_WARNINGS))) {
+            h.setProcessingTime(0);
+            // the critical goes to the pager only: the chat hears of it as an inhibitor
+            h.processElement(inhibitorOnly(critical, "chat"), 0);
+            h.processElement(routed(sameSeries, "chat"), 0);
+            h.processElement(routed(otherSeries, "chat"), 0);
+            h.setProcessingTime(30 * SECOND);
+            assertThat(messages(h)).containsExactly(List.of(otherSeries.anomalyId()));
+            assertThat(outbox(h))
+                    .filteredOn(d -> d.status == Status.INHIBITED)
+                    .extracting(d -> d.alertEventId, d -> d.reason)
+                    .containsExactly(tuple(
+                            sameSeries.anomalyId() + "|OPENED",
+                            "inhibited by " + critical.anomalyId() + " (inhibit rule 0)"));
+
+            // no reminder of an inhibited alert: only the other series' comes (an hour and a group wait later)
+            h.setProcessingTime(30 * SECOND + HOUR);
+            h.setProcessingTime(2 * HOUR);
+            assertThat(messages(h)).hasSize(2).allMatch(m -> m.equals(List.of(otherSeries.anomalyId())));
+
+            h.processElement(inhibitorOnly(resolved(critical, T0 + 90 * MINUTE), "chat"), 0);
+            h.setProcessingTime(2 * HOUR + 29 * SECOND);
+            assertThat(messages(h)).hasSize(2);
+            h.setProcessingTime(2 * HOUR + 30 * SECOND);
+            assertThat(h.extractOutputValues().get(2).alerts)
+                    .extracting(AlertEvent::id)
+                    .containsExactly(sameSeries.anomalyId() + "|OPENED");
+
+            h.processElement(routed(resolved(sameSeries, T0 + 2 * HOUR), "chat"), 0);
+            h.processElement(routed(resolved(otherSeries, T0 + 2 * HOUR), "chat"), 0);
+            h.setProcessingTime(3 * HOUR);
+            assertThat(h.extractOutputValues().get(3).alerts)
+                    .extracting(AlertEvent::id)
+                    .containsExactly(sameSeries.anomalyId() + "|RESOLVED", otherSeries.anomalyId() + "|RESOLVED");
+            h.setProcessingTime(10 * HOUR);
+            assertThat(h.extractOutputValues()).hasSize(4);
+            assertCleaned(h);
+        }
+    }
+
+    @Test
+    void aWarningThatResolvesWhileInhibitedIsNeverSentNorItsResolve() throws Exception {
+        try (var h = harness(List.of(), List.of(CRITICAL_HIDES_WARNINGS))) {
+            h.setProcessingTime(0);
+            h.processElement(routed(critical, "chat"), 0);
+            h.setProcessingTime(SECOND);
+            h.processElement(routed(sameSeries, "chat"), 0);
+            h.setProcessingTime(10 * SECOND);
+            h.processElement(routed(resolved(sameSeries, T0 + 5 * MINUTE), "chat"), 0);
+            h.setProcessingTime(HOUR);
+            h.processElement(routed(resolved(critical, T0 + 50 * MINUTE), "chat"), 0);
+            h.setProcessingTime(2 * HOUR);
+
+            assertThat(messages(h)).containsExactly(List.of(critical.anomalyId()), List.of(critical.anomalyId()));
+            assertThat(outbox(h))
+                    .filteredOn(d -> d.anomalyId.equals(sameSeries.anomalyId()) && d.status != Status.PENDING)
+                    .extracting(d -> d.alertEventId, d -> d.status)
+                    .containsExactly(
+                            tuple(sameSeries.anomalyId() + "|OPENED", Status.INHIBITED),
+                            tuple(sameSeries.anomalyId() + "|RESOLVED", Status.SUPPRESSED));
+            assertCleaned(h);
+        }
+    }
+
+    @Test
+    void anAlertSentBeforeItsInhibitorFiredHasItsRemindersHeldButItsResolveSent() throws Exception {
+        try (var h = harness(List.of(), List.of(CRITICAL_HIDES_WARNINGS))) {
+            h.setProcessingTime(0);
+            h.processElement(routed(sameSeries, "chat"), 0);
+            h.setProcessingTime(30 * SECOND);
+            h.setProcessingTime(10 * MINUTE);
+            h.processElement(inhibitorOnly(critical, "chat"), 0);
+            h.setProcessingTime(30 * SECOND + HOUR);
+            h.setProcessingTime(HOUR + 10 * MINUTE);
+            h.processElement(routed(resolved(sameSeries, T0 + HOUR), "chat"), 0);
+            h.setProcessingTime(2 * HOUR);
+
+            assertThat(h.extractOutputValues())
+                    .extracting(n -> n.alerts.get(0).id())
+                    .containsExactly(sameSeries.anomalyId() + "|OPENED", sameSeries.anomalyId() + "|RESOLVED");
+            assertThat(outbox(h))
+                    .filteredOn(d -> d.status == Status.INHIBITED)
+                    .extracting(d -> d.alertEventId)
+                    .containsExactly(sameSeries.anomalyId() + "|OPENED|repeat-1");
+            h.processElement(inhibitorOnly(resolved(critical, T0 + 2 * HOUR), "chat"), 0);
+            h.setProcessingTime(10 * HOUR);
+            assertThat(h.extractOutputValues())
+                    .as("nothing is released after the alert resolved")
+                    .hasSize(2);
+            assertCleaned(h);
+        }
+    }
+
+    @Test
+    void eachGroupOfTheReceiversLabelsHasItsOwnMessagesWaitAndInterval() throws Exception {
+        ReceiverSpec byService = new ReceiverSpec(
+                "chat",
+                ReceiverSpec.Type.SLACK,
+                "https://hooks.example/x",
+                null,
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(5),
+                Duration.ZERO,
+                10,
+                Map.of(),
+                List.of("service"));
+        AnomalyEvent checkoutErrors = opened("service=checkout,metric=errors", "ewma", Severity.WARNING, T0);
+        AnomalyEvent checkoutLater = opened("service=checkout,metric=p99", "ewma", Severity.WARNING, T0);
+        AnomalyEvent payments = opened("service=payments,metric=errors", "ewma", Severity.WARNING, T0);
+        try (var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new NotificationGate(
+                        Map.of("chat", byService), List.of(), new StormGuard(100, Duration.ofMinutes(10)), List.of()),
+                (AlertEvent e) -> e.receiver,
+                Types.STRING)) {
+            h.setProcessingTime(0);
+            h.processElement(routed(critical, "chat"), 0);
+            h.processElement(routed(otherSeries, "chat"), 0);
+            h.processElement(routed(checkoutErrors, "chat"), 0);
+            h.setProcessingTime(30 * SECOND);
+            h.processElement(routed(checkoutLater, "chat"), 0);
+            h.setProcessingTime(MINUTE);
+            h.processElement(routed(payments, "chat"), 0);
+            h.setProcessingTime(MINUTE + 30 * SECOND);
+            h.setProcessingTime(5 * MINUTE + 30 * SECOND);
+
+            assertThat(h.extractOutputValues())
+                    .extracting(
+                            n -> n.group,
+                            n -> n.alerts.stream()
+                                    .map(e -> e.anomaly.anomalyId())
+                                    .toList())
+                    .containsExactly(
+                            tuple("service=checkout", List.of(critical.anomalyId(), checkoutErrors.anomalyId())),
+                            tuple("service=search", List.of(otherSeries.anomalyId())),
+                            // a quiet group waits only its group wait, whatever the others do
+                            tuple("service=payments", List.of(payments.anomalyId())),
+                            // a busy one keeps its interval
+                            tuple("service=checkout", List.of(checkoutLater.anomalyId())));
+            assertThat(SlackMessages.render(h.extractOutputValues().get(0), AlertFixtures.CONTEXT)
+                            .get("text")
+                            .asText())
+                    .startsWith("streamwatch: 2 firing · service=checkout\n");
+        }
+    }
+
+    private static AlertEvent inhibitorOnly(AnomalyEvent a, String receiver) {
+        AlertEvent e = routed(a, receiver);
+        e.inhibitorOnly = true;
+        return e;
+    }
+
+    /**
+     * The last flush time stays while it spaces the next flush (within the group interval: Slack's
+     * 5 min here); everything else is gone, and no timer is left.
+     */
     private static void assertCleaned(KeyedOneInputStreamOperatorTestHarness<String, AlertEvent, Notification> h) {
-        assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        assertCleaned(h, 1);
+    }
+
+    private static void assertCleaned(
+            KeyedOneInputStreamOperatorTestHarness<String, AlertEvent, Notification> h, int lastFlushTimes) {
+        assertThat(h.numKeyedStateEntries()).isEqualTo(lastFlushTimes);
         assertThat(h.numProcessingTimeTimers()).isZero();
     }
 
@@ -195,8 +365,13 @@ class NotificationGateTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, AlertEvent, Notification> harness(
             List<Silence> silences) throws Exception {
+        return harness(silences, List.of());
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, AlertEvent, Notification> harness(
+            List<Silence> silences, List<InhibitRule> inhibitRules) throws Exception {
         return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new NotificationGate(Map.of("chat", SLACK, "pager", PAGER), silences, STORM),
+                new NotificationGate(Map.of("chat", SLACK, "pager", PAGER), silences, STORM, inhibitRules),
                 (AlertEvent e) -> e.receiver,
                 Types.STRING);
     }

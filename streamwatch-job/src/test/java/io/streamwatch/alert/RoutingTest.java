@@ -154,6 +154,81 @@ class RoutingTest {
                                         "alerting.flink-web-ui-url: 'not a url' is not valid; expected an absolute http(s) URL"));
     }
 
+    @Test
+    void inhibitRulesAndGroupLabelsAreReadAndMatchOnTheAlertsLabels() throws Exception {
+        AlertSettings config = load("""
+                alerting:
+                  receivers:
+                    - {name: chat, type: slack, webhook-url-env: SLACK_URL, group-by: [service, region]}
+                    - {name: pager, type: pagerduty, routing-key-env: PD_KEY}
+                  inhibit-rules:
+                    - source-match: {severity: [critical]}
+                      target-match: {severity: [warning, info]}
+                      equal: [series_key]
+                    - source-match: {detector: [missingdata]}
+                      target-match: {attributes: {service: "checkout"}}
+                      equal: [service]
+                """);
+        assertThat(config.receivers())
+                .extracting(ReceiverSpec::groupBy)
+                .containsExactly(java.util.List.of("service", "region"), java.util.List.of());
+        InhibitRule sameSeries = config.inhibitRules().get(0);
+        InhibitRule sameService = config.inhibitRules().get(1);
+        AnomalyEvent critical = anomaly(Severity.CRITICAL, "ewma", "service=checkout,metric=latency");
+        AnomalyEvent warning = anomaly(Severity.WARNING, "mad", "service=checkout,metric=latency");
+        AnomalyEvent otherSeries = anomaly(Severity.WARNING, "mad", "service=checkout,metric=errors");
+
+        assertThat(sameSeries.inhibits(critical, warning)).isTrue();
+        assertThat(sameSeries.inhibits(critical, otherSeries))
+                .as("equal: series_key")
+                .isFalse();
+        assertThat(sameSeries.inhibits(warning, critical))
+                .as("source and target the other way round")
+                .isFalse();
+        assertThat(sameSeries.inhibits(critical, critical)).as("never itself").isFalse();
+        AnomalyEvent silent = anomaly(Severity.CRITICAL, "missingdata", "service=checkout,metric=errors");
+        assertThat(sameService.inhibits(silent, critical)).isTrue();
+        assertThat(sameService.inhibits(silent, anomaly(Severity.CRITICAL, "ewma", "service=search,metric=x")))
+                .isFalse();
+        assertThat(AlertLabels.of(warning))
+                .containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of(
+                        "detector", "mad",
+                        "metric", "latency",
+                        "series_key", "service=checkout,metric=latency",
+                        "service", "checkout",
+                        "severity", "warning")));
+    }
+
+    @Test
+    void inhibitRuleAndGroupMistakesNameTheKeyTheValueAndWhatIsAllowed() {
+        assertThatThrownBy(() -> load("""
+                        alerting:
+                          receivers:
+                            - {name: chat, type: slack, webhook-url-env: SLACK_URL, group-by: [service, "no spaces", service]}
+                          inhibit-rules:
+                            - target-match: {severity: [warning]}
+                              equal: [series_key]
+                            - source-match: {sevrity: [critical]}
+                              target-match: {severity: [warm]}
+                        """))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .containsExactlyInAnyOrder(
+                                "alerting.receivers[0].group-by: 'no spaces' is not valid; expected label names:"
+                                        + " series_key, detector, severity or a name of the series key's name=value pairs",
+                                "alerting.receivers[0].group-by: names service twice",
+                                "alerting.inhibit-rules[0].source-match: missing; required: the alerts that inhibit"
+                                        + " others while they fire, e.g. {severity: [critical]}",
+                                "alerting.inhibit-rules[1].source-match: missing; required: the alerts that inhibit"
+                                        + " others while they fire, e.g. {severity: [critical]}",
+                                "alerting.inhibit-rules[1].source-match.sevrity: unknown setting; did you mean"
+                                        + " alerting.inhibit-rules[1].source-match.severity?",
+                                "alerting.inhibit-rules[1].target-match.severity: 'warm' is not valid; expected info,"
+                                        + " warning or critical",
+                                "alerting.inhibit-rules[1].target-match: missing; required: the alerts they inhibit,"
+                                        + " e.g. {severity: [warning, info]}"));
+    }
+
     private static AnomalyEvent anomaly(Severity severity, String detector, String series) {
         return opened(series, detector, severity, T0);
     }

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamwatch.serde.ContractSettings;
+import io.streamwatch.source.PartitionOffset;
+import io.streamwatch.source.SourceSettings;
 import io.streamwatch.testkit.ProjectPaths;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -178,27 +181,49 @@ class StreamwatchConfigTest {
                                 Map.of("type", "ewma", "calibrated", true, "calibration", Map.of("history", 200)),
                                 Map.of(
                                         "type",
+                                        "mad",
+                                        "calibrated",
+                                        true,
+                                        "calibration",
+                                        Map.of("method", "tail", "tail-fraction", 0.05)),
+                                Map.of(
+                                        "type",
                                         "ensemble",
                                         "members",
                                         java.util.List.of(
                                                 Map.of("type", "novelty"),
-                                                Map.of("type", "mad", "calibrated", true))))));
+                                                Map.of("type", "pattern", "calibrated", true))))));
         var detection = StreamwatchConfig.load(ok, Map.of(), Map.of()).detection();
-        assertThat(detection.detectors()).extracting(d -> d.name()).containsExactly("ewmacalibrated", "ensemble");
-        assertThat(((io.streamwatch.detect.EnsembleDetector)
+        assertThat(detection.detectors())
+                .extracting(d -> d.name())
+                .containsExactly("ewmacalibrated", "madcalibrated", "ensemble");
+        assertThat(((io.streamwatch.detect.CalibratedDetector<?, ?>)
+                                detection.detectors().get(0))
+                        .calibration())
+                .isEqualTo(new io.streamwatch.detect.LikelihoodCalibration(5, 200, 10, 6.0, 0.1, 0.99));
+        assertThat(((io.streamwatch.detect.CalibratedDetector<?, ?>)
                                 detection.detectors().get(1))
+                        .calibration())
+                .isInstanceOf(io.streamwatch.detect.TailCalibration.class);
+        assertThat(((io.streamwatch.detect.EnsembleDetector)
+                                detection.detectors().get(2))
                         .members())
                 .extracting(d -> d.name())
-                .containsExactly("novelty", "madcalibrated");
+                .containsExactly("novelty", "patterncalibrated");
+        // each opens where its score means an anomaly; an ensemble at its most sensitive member's
         assertThat(detection.settings().lifecycleFor("ewmacalibrated").openThreshold())
+                .isEqualTo(1.0);
+        assertThat(detection.settings().lifecycleFor("madcalibrated").openThreshold())
                 .isEqualTo(0.6);
+        assertThat(detection.settings().lifecycleFor("ensemble").openThreshold())
+                .isEqualTo(0.6024);
 
         Map<String, Object> bad = Map.of(
                 "detection",
                 Map.of(
                         "detectors",
                         java.util.List.of(
-                                Map.of("type", "mad", "calibrated", true, "calibration", Map.of("history", 1)),
+                                Map.of("type", "mad", "calibrated", true, "calibration", Map.of("history", 0)),
                                 Map.of(
                                         "type",
                                         "ensemble",
@@ -208,9 +233,73 @@ class StreamwatchConfigTest {
                                 Map.of("type", "ensemble", "calibrated", true))));
         assertThatThrownBy(() -> StreamwatchConfig.load(bad, Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("detection.detectors[0].calibration.history: '1' is not valid")
+                .hasMessageContaining("detection.detectors[0].calibration.history: '0' is not valid")
                 .hasMessageContaining("detection.detectors[1].members[0].type: an ensemble cannot be a member")
                 .hasMessageContaining("detection.detectors[1].members[1].window: '2' is not valid")
                 .hasMessageContaining("detection.detectors[2].calibrated: an ensemble is not calibrated itself");
+    }
+
+    @Test
+    void aReplayStartsAndStopsAtExplicitOffsetsOrTimestamps() {
+        StreamwatchConfig c = StreamwatchConfig.fromArgs(
+                new String[] {
+                    "--source.kafka.topics", "events,audit",
+                    "--source.kafka.starting-offsets", "offsets",
+                    "--source.kafka.starting-partition-offsets", "events:0=1200, events:1=1187,audit:0=0",
+                    "--source.kafka.stopping-offsets", "timestamp",
+                    "--source.kafka.stopping-timestamp", "2024-05-02T00:00:00+02:00"
+                },
+                Map.of());
+        assertThat(c.source().startFrom()).isEqualTo(SourceSettings.StartFrom.OFFSETS);
+        assertThat(c.source().startOffsets())
+                .containsExactly(
+                        new PartitionOffset("events", 0, 1200),
+                        new PartitionOffset("events", 1, 1187),
+                        new PartitionOffset("audit", 0, 0));
+        assertThat(c.source().stopAt()).isEqualTo(SourceSettings.StopAt.TIMESTAMP);
+        assertThat(c.source().stopTimestamp()).isEqualTo(Instant.parse("2024-05-01T22:00:00Z"));
+        assertThat(c.source().bounded()).isTrue();
+        assertThat(StreamwatchConfig.defaults(Map.of()).source().bounded()).isFalse();
+    }
+
+    @Test
+    void replayRangesThatCannotBeReadSayWhatToFix() {
+        assertThatThrownBy(() -> StreamwatchConfig.defaults(Map.of(
+                        "source.kafka.starting-offsets", "offsets",
+                        "source.kafka.starting-partition-offsets", "events:0=10,events-1=5,other:0=3,events:0=11",
+                        "source.kafka.stopping-offsets", "offsets",
+                        "source.kafka.stopping-partition-offsets", "events:0=4",
+                        "source.kafka.stopping-timestamp", "2024-05-01T00:00:00Z")))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .containsExactlyInAnyOrder(
+                                "source.kafka.starting-partition-offsets: 'events-1=5' is not valid; expected"
+                                        + " TOPIC:PARTITION=OFFSET, such as events:0=1200",
+                                "source.kafka.starting-partition-offsets: names events:0 twice",
+                                "source.kafka.starting-partition-offsets: other:0=3 names topic other, which the job"
+                                        + " does not read (source.kafka.topics: events)",
+                                "source.kafka.stopping-timestamp: set, but source.kafka.stopping-offsets is offsets;"
+                                        + " set source.kafka.stopping-offsets to timestamp, or remove it",
+                                "source.kafka.stopping-partition-offsets: 'events:0=4' is not valid; must not be"
+                                        + " before its starting offset 10 (source.kafka.starting-partition-offsets)"));
+        assertThatThrownBy(() -> StreamwatchConfig.defaults(Map.of(
+                        "source.kafka.starting-offsets", "timestamp",
+                        "source.kafka.starting-timestamp", "2024-05-02T00:00:00Z",
+                        "source.kafka.starting-partition-offsets", "events:0=1",
+                        "source.kafka.stopping-offsets", "timestamp",
+                        "source.kafka.stopping-timestamp", "2024-05-01T00:00:00Z")))
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .containsExactlyInAnyOrder(
+                                "source.kafka.starting-partition-offsets: set, but source.kafka.starting-offsets is"
+                                        + " timestamp; set source.kafka.starting-offsets to offsets, or remove it",
+                                "source.kafka.stopping-timestamp: '2024-05-01T00:00:00Z' is not valid; must be after"
+                                        + " source.kafka.starting-timestamp (2024-05-02T00:00:00Z)"));
+        assertThatThrownBy(() -> StreamwatchConfig.defaults(Map.of(
+                        "source.kafka.topic-pattern", "metrics\\..*",
+                        "source.kafka.stopping-offsets", "offsets")))
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .containsExactly("source.kafka.stopping-partition-offsets: missing; required when"
+                                + " source.kafka.stopping-offsets is offsets: TOPIC:PARTITION=OFFSET, such as"
+                                + " events:0=1200, one for every partition of the topics read"));
     }
 }

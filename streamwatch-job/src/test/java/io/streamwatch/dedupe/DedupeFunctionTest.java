@@ -48,6 +48,19 @@ class DedupeFunctionTest {
         harness.processElement(new StreamRecord<>(e, e.eventTime));
     }
 
+    /** A new operator, restored from a snapshot of the current one. */
+    private void restoreFromSnapshot() throws Exception {
+        var snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new DedupeFunction(
+                        new DedupeSettings(Scope.SERIES, Duration.ofMillis(RETENTION), Duration.ofMillis(INTERVAL)))),
+                DedupeFunction.scopeKey(Scope.SERIES),
+                Types.STRING);
+        harness.initializeState(snapshot);
+        harness.open();
+    }
+
     private List<String> outputIds() {
         return harness.extractOutputValues().stream().map(e -> e.eventId).toList();
     }
@@ -110,6 +123,46 @@ class DedupeFunctionTest {
     }
 
     @Test
+    void aCleanupTimerThatFiredIsRegisteredAgainForALaterEventOfTheSameInterval() throws Exception {
+        send(event("A", "s1", 0));
+        harness.processWatermark(RETENTION + INTERVAL); // A's timer fired, its state is gone
+        assertThat(harness.numKeyedStateEntries()).isZero();
+
+        // an event whose cleanup time is the one that fired: the remembered registration must not stand
+        Event late = event("B", "s1", 0);
+        late.partitionWatermark = 0;
+        send(late);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        harness.processWatermark(RETENTION + 2 * INTERVAL);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void everyKeyKeepsItsTimerWhenKeysOutnumberTheCacheOfRegisteredTimers() throws Exception {
+        int series = 100_000; // more keys than the cache has slots: keys share slots and evict each other
+        for (int round = 0; round < 2; round++) {
+            // both rounds in one cleanup interval: one timer per key
+            for (int s = 0; s < series; s++) send(event("id-" + round + "-" + s, "s" + s, 1 + round * 1_000L));
+        }
+        assertThat(harness.numEventTimeTimers()).isEqualTo(series);
+        harness.processWatermark(1_000 + RETENTION + INTERVAL);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aRestoredOperatorRegistersItsKeysTimersAgainWithoutLosingOne() throws Exception {
+        send(event("A", "s1", 1));
+        restoreFromSnapshot();
+
+        send(event("B", "s1", 1_000)); // same cleanup interval as A: the restored timer, registered again
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        harness.processWatermark(1_000 + RETENTION + INTERVAL);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
     void sameIdInAnotherSeriesIsNotADuplicateWhenScopedBySeries() throws Exception {
         send(event("A", "s1", 0));
         send(event("A", "s2", 0));
@@ -131,16 +184,7 @@ class DedupeFunctionTest {
     @Test
     void stateSurvivesASnapshotAndRestore() throws Exception {
         send(event("A", "s1", 0));
-        var snapshot = harness.snapshot(1L, 1L);
-        harness.close();
-
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DedupeFunction(
-                        new DedupeSettings(Scope.SERIES, Duration.ofMillis(RETENTION), Duration.ofMillis(INTERVAL)))),
-                DedupeFunction.scopeKey(Scope.SERIES),
-                Types.STRING);
-        harness.initializeState(snapshot);
-        harness.open();
+        restoreFromSnapshot();
         send(event("A", "s1", 0));
         assertThat(outputIds()).isEmpty();
     }

@@ -43,8 +43,9 @@ class DefaultDetectorHarnessTest {
             // which detector, the value, the expected range, and each member's contribution
             assertThat(spike.message)
                     .startsWith("ensemble: mean 160 outside expected [")
-                    .containsPattern("(novelty|madcalibrated) decided")
-                    .containsPattern("novelty [01]\\.[0-9]{2}")
+                    .containsPattern("(range|madcalibrated) decided")
+                    .contains("patterncalibrated warming up")
+                    .containsPattern("range [01]\\.[0-9]{2}")
                     .containsPattern("madcalibrated [01]\\.[0-9]{2}");
         }
     }

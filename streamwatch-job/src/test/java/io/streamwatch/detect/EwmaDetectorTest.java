@@ -44,13 +44,25 @@ class EwmaDetectorTest {
     }
 
     @Test
-    void anOutlierMovesTheBaselineNoMoreThanASaturatingValue() {
+    void anOutlierMovesTheBaselineNoMoreThanAValueAtTheEdgeOfTheBand() {
         EwmaState state = warmState(10.0, 4.0);
 
         assertThat(detector.assess(state, 0L, 1e9).score()).isEqualTo(1.0);
 
-        // clipped to 10 + 6 * 2 = 22
-        assertThat(state.mean).isCloseTo(10.0 + 0.1 * 12.0, within(1e-9));
+        // clipped to 10 + 3 * 2 = 16
+        assertThat(state.mean).isCloseTo(10.0 + 0.1 * 6.0, within(1e-9));
+        assertThat(state.variance).isCloseTo(0.9 * (4.0 + 0.1 * 36.0), within(1e-9));
+    }
+
+    @Test
+    void theSpreadMaySmoothMoreSlowlyThanTheMean() {
+        EwmaDetector slowSpread = new EwmaDetector(0.1, 0.01, 5, ZScoring.DEFAULT);
+        EwmaState state = warmState(10.0, 4.0);
+
+        slowSpread.assess(state, 0L, 12.0);
+
+        assertThat(state.mean).isCloseTo(10.2, within(1e-12));
+        assertThat(state.variance).isCloseTo(0.99 * (4.0 + 0.01 * 4.0), within(1e-12));
     }
 
     @Test
@@ -66,6 +78,8 @@ class EwmaDetectorTest {
     void rejectsInvalidParametersByName() {
         assertThatThrownBy(() -> new EwmaDetector(0.0, 5, ZScoring.DEFAULT)).hasMessageContaining("alpha");
         assertThatThrownBy(() -> new EwmaDetector(1.5, 5, ZScoring.DEFAULT)).hasMessageContaining("alpha");
+        assertThatThrownBy(() -> new EwmaDetector(0.1, 0.0, 5, ZScoring.DEFAULT))
+                .hasMessageContaining("spreadAlpha");
         assertThatThrownBy(() -> new EwmaDetector(0.1, 1, ZScoring.DEFAULT)).hasMessageContaining("warmup");
         assertThatThrownBy(() -> new EwmaDetector(0.1, 5, null))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -10,8 +10,18 @@ class StatePojoTest {
     @ParameterizedTest
     @ValueSource(
             classes = {
-                ThresholdState.class, EwmaState.class, MadState.class,
-                LifecycleState.class, SeriesState.class, DetectorScore.class
+                ThresholdState.class,
+                EwmaState.class,
+                MadState.class,
+                NoveltyState.class,
+                PatternState.class,
+                RangeState.class,
+                CalibrationState.class,
+                LikelihoodState.class,
+                EnsembleState.class,
+                LifecycleState.class,
+                SeriesState.class,
+                DetectorScore.class
             })
     void serializesAsPojoWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);

@@ -1,17 +1,17 @@
 package io.streamwatch.detect;
 
+import static io.streamwatch.detect.DetectorRuns.noise;
+import static io.streamwatch.detect.DetectorRuns.run;
+import static io.streamwatch.detect.DetectorRuns.serializedSize;
+import static io.streamwatch.detect.DetectorRuns.wild;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -73,17 +73,7 @@ class ValueDetectorScenariosTest {
     @ParameterizedTest
     @MethodSource("detectors")
     <S> void scoresStayInRangeOnWildInput(Detector<S> detector) {
-        Random random = new Random(3);
-        double[] values = new double[2000];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = switch (random.nextInt(5)) {
-                case 0 -> 0.0;
-                case 1 -> -1e12 * random.nextDouble();
-                case 2 -> 1e300 * random.nextDouble();
-                case 3 -> 100.0;
-                default -> random.nextGaussian();
-            };
-        }
+        double[] values = wild(new Random(3), 2000);
 
         assertThat(run(detector, values)).allSatisfy(a -> {
             assertThat(a.score()).isBetween(0.0, 1.0);
@@ -123,33 +113,9 @@ class ValueDetectorScenariosTest {
         assertThat(serializedSize(detector, state)).isEqualTo(afterHundred);
     }
 
-    private static <S> List<Assessment> run(Detector<S> detector, double[] values) {
-        S state = detector.newState();
-        List<Assessment> assessed = new ArrayList<>(values.length);
-        for (int i = 0; i < values.length; i++) {
-            assessed.add(detector.assess(state, 60_000L * (i + 1), values[i]));
-        }
-        return assessed;
-    }
-
-    private static <S> int serializedSize(Detector<S> detector, S state) throws IOException {
-        TypeSerializer<S> serializer = detector.stateType().createSerializer(new SerializerConfigImpl());
-        DataOutputSerializer out = new DataOutputSerializer(256);
-        serializer.serialize(state, out);
-        return out.length();
-    }
-
     private static double[] constant(int n, double value) {
         double[] values = new double[n];
         Arrays.fill(values, value);
-        return values;
-    }
-
-    private static double[] noise(Random random, int n, double mean, double sd) {
-        double[] values = new double[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = mean + sd * random.nextGaussian();
-        }
         return values;
     }
 }

@@ -34,9 +34,9 @@ class ZScoringTest {
     }
 
     @Test
-    void clipsToWhereTheScoreSaturates() {
-        assertThat(scoring.clip(1000.0, 10.0, 2.0)).isEqualTo(22.0);
-        assertThat(scoring.clip(-1000.0, 10.0, 2.0)).isEqualTo(-2.0);
+    void clipsToTheEdgeOfTheExpectedBand() {
+        assertThat(scoring.clip(1000.0, 10.0, 2.0)).isEqualTo(16.0);
+        assertThat(scoring.clip(-1000.0, 10.0, 2.0)).isEqualTo(4.0);
         assertThat(scoring.clip(11.0, 10.0, 2.0)).isEqualTo(11.0);
     }
 

@@ -44,6 +44,11 @@ class SinkStatementsTest {
     }
 
     @Test
+    void theJobNeverWritesTheColumnsThatMarkADeadLetterReplayed() {
+        assertThat(SinkStatements.DEAD_LETTERS.sql()).doesNotContain("replay").endsWith("DO NOTHING");
+    }
+
+    @Test
     void bindsTimesAtUtcAndNonFiniteDoublesAsTheyAre() {
         WindowAggregate a = SinkFixtures.aggregate("s", T0, 1);
         a.stddev = Double.NaN;

@@ -270,11 +270,28 @@ class UpsertITCase {
         LateEvent lateReplay = lateEvent("t", 0, 5);
         lateReplay.watermark += MINUTE;
 
-        write(SinkStatements.DEAD_LETTERS, List.of(first, replay));
+        write(SinkStatements.DEAD_LETTERS, List.of(first));
+        // as ./streamwatch dead-letters replay marks a row it re-published
+        db.execute("UPDATE dead_letters SET replay_count = 1, replayed_at = now(), replayed_to_topic = 't',"
+                + " replayed_to_partition = 0, replayed_to_offset = 9, replay_mapping = 'fix value=number'");
+        write(SinkStatements.DEAD_LETTERS, List.of(replay));
         write(SinkStatements.LATE_EVENTS, List.of(late, lateReplay));
         write(SinkStatements.LATE_EVENTS, List.of(lateReplay));
 
-        assertThat(db.query("SELECT message FROM dead_letters")).containsExactly(Map.of("message", first.message));
+        assertThat(db.query("SELECT message, replay_count, replayed_to_offset, replay_mapping,"
+                        + " replayed_at IS NOT NULL AS replayed FROM dead_letters"))
+                .as("the job's second write of the record changes neither the row nor its replay marks")
+                .containsExactly(Map.of(
+                        "message",
+                        first.message,
+                        "replay_count",
+                        1,
+                        "replayed_to_offset",
+                        9L,
+                        "replay_mapping",
+                        "fix value=number",
+                        "replayed",
+                        true));
         assertThat(db.query("SELECT watermark FROM late_events"))
                 .containsExactly(Map.of("watermark", Instant.ofEpochMilli(late.watermark)));
     }

@@ -32,8 +32,8 @@ final class Db implements Callable<Integer> {
     @Option(
             names = "--data",
             paramLabel = "DIR",
-            defaultValue = "local-data",
-            description = "the demo's data folder (default: ${DEFAULT-VALUE})")
+            defaultValue = "${env:STREAMWATCH_DATA:-local-data}",
+            description = "the demo's data folder, or set STREAMWATCH_DATA (default: ${DEFAULT-VALUE})")
     Path data;
 
     @Option(

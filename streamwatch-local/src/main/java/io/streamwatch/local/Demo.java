@@ -41,9 +41,9 @@ final class Demo implements Callable<Integer> {
     @Option(
             names = "--data",
             paramLabel = "DIR",
-            defaultValue = "local-data",
+            defaultValue = "${env:STREAMWATCH_DATA:-local-data}",
             description =
-                    "folder for PostgreSQL, Kafka, checkpoints, logs and each run's results (default: ${DEFAULT-VALUE})")
+                    "folder for PostgreSQL, Kafka, checkpoints, logs and each run's results, or set STREAMWATCH_DATA (default: ${DEFAULT-VALUE})")
     Path data;
 
     @Option(
@@ -64,7 +64,7 @@ final class Demo implements Callable<Integer> {
     @Mixin
     TrafficOptions traffic;
 
-    private static final String PASSWORD_ENV = "STREAMWATCH_LOCAL_DB_PASSWORD";
+    static final String PASSWORD_ENV = "STREAMWATCH_LOCAL_DB_PASSWORD";
     private static final Duration READ_ALL_TIMEOUT = Duration.ofMinutes(2);
 
     @Override
@@ -154,6 +154,18 @@ final class Demo implements Callable<Integer> {
     /** The job settings file, with the local broker, topic, database and folders filled in. */
     static StreamwatchConfig config(
             Map<String, Object> settings, String bootstrapServers, String topic, String jdbcUrl, DataDir data) {
+        Map<String, String> local = localSettings(bootstrapServers, topic, jdbcUrl);
+        local.put("checkpointing.dir", data.checkpoints().toUri().toString());
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.put(PASSWORD_ENV, "");
+        return StreamwatchConfig.load(withReceiversFromEnvironment(settings, environment), local, environment);
+    }
+
+    /**
+     * The job settings that point it at an embedded broker and database: the topic read from its
+     * start, and {@link #PASSWORD_ENV} (set empty) for the password the embedded PostgreSQL does not ask for.
+     */
+    static Map<String, String> localSettings(String bootstrapServers, String topic, String jdbcUrl) {
         Map<String, String> local = new LinkedHashMap<>();
         local.put("source.kafka.bootstrap-servers", bootstrapServers);
         local.put("source.kafka.topics", topic);
@@ -162,10 +174,7 @@ final class Demo implements Callable<Integer> {
         local.put("sink.jdbc.url", jdbcUrl);
         local.put("sink.jdbc.user", EmbeddedPostgresServer.USER);
         local.put("sink.jdbc.password-env", PASSWORD_ENV);
-        local.put("checkpointing.dir", data.checkpoints().toUri().toString());
-        Map<String, String> environment = new HashMap<>(System.getenv());
-        environment.put(PASSWORD_ENV, "");
-        return StreamwatchConfig.load(withReceiversFromEnvironment(settings, environment), local, environment);
+        return local;
     }
 
     static final String SLACK_ENV = "STREAMWATCH_SLACK_WEBHOOK_URL";

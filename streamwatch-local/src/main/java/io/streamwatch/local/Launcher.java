@@ -1,5 +1,6 @@
 package io.streamwatch.local;
 
+import io.streamwatch.bench.BenchCommand;
 import io.streamwatch.config.ConfigException;
 import io.streamwatch.config.Durations;
 import io.streamwatch.nab.NabCommand;
@@ -24,7 +25,16 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "./streamwatch",
         mixinStandardHelpOptions = true,
-        subcommands = {Demo.class, Db.class, Run.class, Generate.class, NabCommand.class},
+        subcommands = {
+            Demo.class,
+            Db.class,
+            Run.class,
+            Cluster.class,
+            Generate.class,
+            DeadLetters.class,
+            NabCommand.class,
+            BenchCommand.class
+        },
         description = "Streamwatch on this machine: ./streamwatch COMMAND --help tells each command's flags.")
 public final class Launcher implements Runnable {
     static final String LOG_FILE_PROPERTY = "streamwatch.log.file";
@@ -50,7 +60,8 @@ public final class Launcher implements Runnable {
     /** Without a command: the overview, and the exit code of a usage problem. */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "name a command: demo, db, run, generate or nab");
+        throw new ParameterException(
+                spec.commandLine(), "name a command: demo, db, run, cluster, generate, dead-letters, nab or bench");
     }
 
     /** A command line for the given command (the launcher, or one subcommand in tests), wired as main wires it. */
@@ -72,15 +83,18 @@ public final class Launcher implements Runnable {
                 err.println("streamwatch" + name + ": " + e.getMessage());
                 return USAGE;
             }
-            err.println("streamwatch" + name + ": " + Run.rootMessage(e) + " (details in the log file)");
+            // one line: a cause that spans several (a stack trace Flink sent) is whole in the log file
+            String cause = Run.rootMessage(e).lines().findFirst().orElse("");
+            err.println("streamwatch" + name + ": " + cause + " (details in the log file)");
             org.slf4j.LoggerFactory.getLogger(Launcher.class).error("{} failed", name.strip(), e);
             return FAILED;
         });
         return cl;
     }
 
+    /** {@code " cluster start"}: the subcommand's words after {@code streamwatch}. */
     private static String commandName(CommandLine cl) {
-        return cl.getParent() == null ? "" : " " + cl.getCommandName();
+        return cl.getParent() == null ? "" : commandName(cl.getParent()) + " " + cl.getCommandName();
     }
 
     /** Parses a subcommand's arguments into it, as the launcher would: for tests. */

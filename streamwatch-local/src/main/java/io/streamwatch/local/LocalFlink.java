@@ -75,7 +75,7 @@ public final class LocalFlink implements AutoCloseable {
         return new LocalFlink(cluster, metrics, URI.create("http://localhost:" + rest.getPort()));
     }
 
-    private static void requireFree(int port) {
+    static void requireFree(int port) {
         try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName("localhost"))) {
             probe.setReuseAddress(true);
         } catch (IOException e) {
@@ -84,8 +84,12 @@ public final class LocalFlink implements AutoCloseable {
         }
     }
 
-    /** Prepares the database as the job does, then submits the job with parallelism 2; returns once it runs. */
+    /**
+     * Checks explicit offsets against the broker and prepares the database as the job does, then
+     * submits the job with parallelism 2; returns once it runs.
+     */
     public JobID submit(StreamwatchConfig config) throws Exception {
+        StreamwatchJob.checkSourceOffsets(config);
         StreamwatchJob.prepareDatabase(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobEnvironment.configure(env, config);

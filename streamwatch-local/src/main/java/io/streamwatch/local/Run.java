@@ -1,5 +1,6 @@
 package io.streamwatch.local;
 
+import io.streamwatch.config.ConfigException;
 import io.streamwatch.config.StreamwatchConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Unmatched;
         sortOptions = false,
         customSynopsis = "./streamwatch run [--config FILE] [--some.key value ...] [--web-port PORT] [--data DIR]",
         description =
-                "Runs the job in a local Flink cluster with the web UI, against the Kafka and PostgreSQL named in the configuration (conf/streamwatch.yaml documents every key; override any with --some.key value). Ctrl-C cancels the job; its checkpoints and committed Kafka offsets stay for the next run.")
+                "Runs the job in a local Flink cluster with the web UI, against the Kafka and PostgreSQL named in the configuration (conf/streamwatch.yaml documents every key; override any with --some.key value). Ctrl-C cancels the job; its checkpoints and committed Kafka offsets stay for the next run. With source.kafka.stopping-offsets (a replay of a range) it ends by itself.")
 final class Run implements Callable<Integer> {
     @Mixin
     WebUiOption webUi;
@@ -29,8 +31,8 @@ final class Run implements Callable<Integer> {
     @Option(
             names = "--data",
             paramLabel = "DIR",
-            defaultValue = "local-data",
-            description = "folder for the log file (default: ${DEFAULT-VALUE})")
+            defaultValue = "${env:STREAMWATCH_DATA:-local-data}",
+            description = "folder for the log file, or set STREAMWATCH_DATA (default: ${DEFAULT-VALUE})")
     Path data;
 
     /** --config FILE and --some.key value: the job's own arguments, as {@code flink run} would pass them. */
@@ -52,7 +54,7 @@ final class Run implements Callable<Integer> {
         try (LocalFlink flink = LocalFlink.start(webPort)) {
             try {
                 flink.submit(config);
-            } catch (LauncherException e) {
+            } catch (LauncherException | ConfigException e) {
                 throw e;
             } catch (RuntimeException e) {
                 throw new LauncherException("cannot prepare the database at "
@@ -60,18 +62,23 @@ final class Run implements Callable<Integer> {
             }
             console.println("Flink web UI: " + flink.webUi() + "  (job running; Ctrl-C stops it)");
             Status status = new Status(flink.metrics(), null, System.currentTimeMillis());
-            while (!stop.await(Duration.ofSeconds(1))) {
+            boolean finished = false;
+            while (!finished && !stop.await(Duration.ofSeconds(1))) {
                 JobHealth health = flink.health();
                 console.status(status.line(health));
-                if (health.state().isGloballyTerminalState()) {
+                // a job with stopping offsets ends by itself once it read them
+                finished =
+                        health.state() == JobStatus.FINISHED && config.source().bounded();
+                if (health.state().isGloballyTerminalState() && !finished) {
                     console.endStatus();
                     throw new JobTroubleException("the job ended", health);
                 }
             }
             console.endStatus();
-            flink.cancel();
+            if (!finished) flink.cancel();
             console.println(String.format(
-                    "Stopped. Read %,d records: %,d invalid, %,d duplicates, %,d late beyond lateness; "
+                    (finished ? "Finished: read every partition up to its stopping offsets." : "Stopped.")
+                            + " Read %,d records: %,d invalid, %,d duplicates, %,d late beyond lateness; "
                             + "%,d windows written, %,d anomalies opened.",
                     flink.metrics().count("recordsIn"),
                     flink.metrics().count("recordsInvalid"),

@@ -15,13 +15,18 @@ final class StopSignal {
 
     /** Catches Ctrl-C (SIGINT) and SIGTERM for the rest of the run. */
     static StopSignal install(Console console) {
+        return install(console, "Stopping cleanly: draining the job and counting");
+    }
+
+    /** @param stopping what the run does when asked to stop, said when it is */
+    static StopSignal install(Console console, String stopping) {
         StopSignal signal = new StopSignal();
         for (String name : new String[] {"INT", "TERM"}) {
             Signal.handle(new Signal(name), s -> {
                 if (signal.requested()) {
                     System.exit(130);
                 }
-                console.println("Stopping cleanly: draining the job and counting (Ctrl-C again to quit at once)");
+                console.println(stopping + " (Ctrl-C again to quit at once)");
                 signal.request();
             });
         }

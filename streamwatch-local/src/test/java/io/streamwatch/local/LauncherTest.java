@@ -33,7 +33,18 @@ class LauncherTest {
             {"launch"},
             {},
             {"nab", "--data", "d"},
-            {"generate", "--series", "0"}
+            {"generate", "--series", "0"},
+            {"dead-letters"},
+            {"dead-letters", "replay", "--code", "WRONG_TYPE"},
+            {"dead-letters", "list", "--code", "NO_SUCH_CODE"},
+            {"dead-letters", "list", "--since", "yesterday"},
+            {"dead-letters", "show", "events-0@12"},
+            {"dead-letters", "replay", "--bootstrap-servers", "localhost:1", "--fix", "value=hex"},
+            {"bench", "--records", "10"},
+            {"bench", "--mode", "fastest"},
+            {"bench", "--runs", "raw,flink"},
+            {"bench", "--mode", "latency", "--duration", "30s"},
+            {"bench", "--flink", "no-equals-sign"}
         }) {
             String[] result = run(args);
             assertThat(result[0]).as(String.join(" ", args)).isEqualTo("2");
@@ -71,6 +82,20 @@ class LauncherTest {
         assertThat(run("demo", "--help")[0]).isEqualTo("0");
         assertThat(run("run", "--help")[0]).isEqualTo("0");
         assertThat(run("generate", "--help")[0]).isEqualTo("0");
+        assertThat(run("bench", "--help")[0]).isEqualTo("0");
+        assertThat(run("dead-letters", "--help")[0]).isEqualTo("0");
+        assertThat(run("dead-letters", "replay", "--help")[0]).isEqualTo("0");
+    }
+
+    @Test
+    void aSubcommandsProblemNamesTheWholeCommand() {
+        assertThat(run("dead-letters", "list", "--code", "NO_SUCH_CODE")[1])
+                .startsWith(
+                        "streamwatch dead-letters list: --code NO_SUCH_CODE is not a dead-letter code; expected one of"
+                                + " EMPTY_PAYLOAD, ");
+        assertThat(run("dead-letters", "replay")[1])
+                .startsWith("streamwatch dead-letters replay: Missing required option: '--bootstrap-servers=HOST:PORT'")
+                .contains("(see ./streamwatch dead-letters replay --help)");
     }
 
     @Test

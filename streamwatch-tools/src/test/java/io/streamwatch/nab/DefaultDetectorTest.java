@@ -11,14 +11,15 @@ import org.junit.jupiter.api.Test;
 class DefaultDetectorTest {
 
     @Test
-    void theDefaultIsTheEnsembleOpeningAtItsNabThreshold() {
+    void theDefaultIsTheEnsembleOpeningWhereItsMembersSaturate() {
         var detection = StreamwatchConfig.defaults(Map.of()).detection();
         assertThat(detection.detectors()).extracting(d -> d.name()).containsExactly(EnsembleDetector.NAME);
         assertThat(((EnsembleDetector) detection.detectors().get(0)).members())
                 .extracting(d -> d.name())
-                .containsExactly("novelty", "madcalibrated");
-        // standard profile's optimal threshold in docs/detection-quality.md
+                .containsExactly("patterncalibrated", "range", "madcalibrated");
+        // its members report a surprise of 6 digits as 1, where the sweep puts the threshold
+        // (docs/detection-quality.md)
         assertThat(detection.settings().lifecycleFor(EnsembleDetector.NAME).openThreshold())
-                .isEqualTo(0.6024);
+                .isEqualTo(1.0);
     }
 }
