@@ -1,26 +1,33 @@
 package io.streamwatch;
 
+import static io.streamwatch.testing.DeterminismInput.SPIKE_MINUTE;
+import static io.streamwatch.testing.DeterminismInput.SPIKE_SERIES;
 import static io.streamwatch.testing.Events.MINUTE;
-import static io.streamwatch.testing.Events.SECOND;
 import static io.streamwatch.testing.Events.T0;
-import static io.streamwatch.testing.Events.jsonBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamwatch.testing.DeterminismInput;
+import io.streamwatch.testing.DeterminismInput.Kind;
+import io.streamwatch.testing.DeterminismInput.Planned;
 import io.streamwatch.testing.TableContents;
 import io.streamwatch.testkit.Await;
+import io.streamwatch.testkit.JobRestarts;
 import io.streamwatch.testkit.KafkaExtension;
 import io.streamwatch.testkit.PostgresExtension;
 import io.streamwatch.testkit.ProjectPaths;
 import io.streamwatch.testkit.StandaloneCluster;
 import io.streamwatch.testkit.TestDatabase;
+import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,21 +41,30 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The jar users deploy, on a real standalone cluster: a JobManager and a TaskManager as separate
  * processes, configured by {@code conf/flink/config.yaml}. Submitted with {@code flink run} and
  * through the REST API; a {@code kill -9} of the TaskManager mid-run, and a savepoint upgrade that
- * rescales 2 → 1 → 2, must each leave the database row for row as the run without them.
+ * rescales 2 → 1 → 2 and adds a detector, must each leave the database row for row as the run
+ * without them (README, "What is deterministic").
  *
- * <p>The input is such that no record's fate depends on timing: each series in one partition, every
- * event within the out-of-orderness of its window (never late), no idleness (a partition waiting for
- * the producer must not let the other's watermark run ahead), and each run ends by a drain, which
- * fires every window and timer as the end of a bounded input would. The kill run gets the second
- * half of the input only after the kill, so the kill always meets state and a job with work left.
+ * <p>The input is the determinism test's ({@link DeterminismInput}): out of order, events late within
+ * and beyond the allowed lateness, duplicates, invalid records, and a partition quiet for seven
+ * minutes (marked idle when the job has caught up). Two topics hold it: the kill test's gets its
+ * second half only after the kill, so the kill always meets state and a job with work left; the
+ * upgrade test's gets it in three parts, one per version of the job, cut where a duplicate's first
+ * copy is in one part and the copy in the next, and a window's late events arrive after the
+ * version that opened it stopped. Both topics hold the same records at the same offsets, so their
+ * tables are compared with the topic's name set aside.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterITCase {
-    private static final int SERIES = 8;
-    private static final int MINUTES = 60;
     private static final Path JAR = Path.of(System.getProperty("job.jar", "(set by the build)"));
     private static final String PASSWORD_ENV = BoundedProductionJob.PASSWORD_ENV;
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
+    private static final List<Planned> INPUT = DeterminismInput.plan();
+    /** The kill test's topic gets the minutes from here on only after the kill. */
+    private static final int KILL_AT_MINUTE = 16;
+    /** The upgrade's versions read the minutes up to these (from each minute's first duplicate on). */
+    private static final int FIRST_UPGRADE_AT_MINUTE = 12;
+
+    private static final int SECOND_UPGRADE_AT_MINUTE = 22;
 
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension();
@@ -60,9 +76,9 @@ class StandaloneClusterITCase {
     private static final Path work = Path.of("target", "standalone-cluster").toAbsolutePath();
 
     private static StandaloneCluster cluster;
-    private static String topic;
-    private static int recordsInFirstHalf;
-    private static int records;
+    private static String killTopic;
+    private static String upgradeTopic;
+    private static boolean killTopicComplete;
     private static Map<String, List<Map<String, Object>>> reference;
     /** Jobs a test started: cancelled after it, so that one failing halfway leaves the slots free. */
     private static final List<String> jobs = new ArrayList<>();
@@ -87,10 +103,10 @@ class StandaloneClusterITCase {
                         "metrics.reporter.prom.port", "0"),
                 Map.of(PASSWORD_ENV, any.password() == null ? "" : any.password()),
                 1);
-        topic = KAFKA.createTopic("cluster", 2);
-        List<ProducerRecord<byte[], byte[]>> firstHalf = input(0, MINUTES / 2);
-        KAFKA.produceAll(firstHalf);
-        recordsInFirstHalf = firstHalf.size();
+        killTopic = KAFKA.createTopic("cluster-kill", DeterminismInput.PARTITIONS);
+        produce(killTopic, 0, firstIndexOfMinute(KILL_AT_MINUTE));
+        upgradeTopic = KAFKA.createTopic("cluster-upgrade", DeterminismInput.PARTITIONS);
+        produce(upgradeTopic, 0, firstDuplicateOfMinute(FIRST_UPGRADE_AT_MINUTE));
     }
 
     @AfterEach
@@ -106,9 +122,9 @@ class StandaloneClusterITCase {
 
     @Test
     @Order(1)
-    void afterKill9OfTheTaskManagerTheJobRecoversAndTheTablesEqualARunWithoutIt() throws Exception {
+    void afterKill9OfTheTaskManagerTheJobRestoresTheLatestCheckpointAndTheTablesEqualARunWithoutIt() throws Exception {
         TestDatabase db = POSTGRES.createDatabase("killed");
-        String job = cluster.submitWithCli(JAR, jobArguments(db, "killed"));
+        String job = cluster.submitWithCli(JAR, jobArguments(db, killTopic, "killed", Version.WITH_THRESHOLD, 2));
         jobs.add(job);
         cluster.awaitJobState(job, "RUNNING", RUN_TIMEOUT);
         Await.until(
@@ -116,6 +132,9 @@ class StandaloneClusterITCase {
                 RUN_TIMEOUT,
                 () -> cluster.completedCheckpoints(job) > 0 && recordsRead(db) > 0);
 
+        long completedBeforeKill =
+                latestCheckpoints(job).path("completed").path("id").asLong();
+        long readBeforeKill = recordsRead(db);
         long killedAt = System.currentTimeMillis();
         cluster.killTaskManager();
         cluster.startTaskManager(); // as a supervisor (systemd, Kubernetes) would
@@ -127,49 +146,80 @@ class StandaloneClusterITCase {
         long allTasks = System.currentTimeMillis() - killedAt;
         long restarting = cluster.lastEntered(job, "RESTARTING") - killedAt;
         long running = cluster.lastEntered(job, "RUNNING") - killedAt;
-        long restarts = cluster.jobMetric(job, "numRestarts");
+        int failures = JobRestarts.failures(cluster.restUrl(), JobID.fromHexString(job))
+                .size();
+        JsonNode restored = latestCheckpoints(job).path("restored");
         System.out.printf(
                 "kill -9 of the TaskManager: RESTARTING after %.1f s, RUNNING after %.1f s, all tasks running"
-                        + " after %.1f s (at most 0.1 s later, polled), %d restart(s)%n",
-                restarting / 1e3, running / 1e3, allTasks / 1e3, restarts);
+                        + " after %.1f s (at most 0.1 s later, polled), %d failure(s) in the job's history; restored"
+                        + " checkpoint %d"
+                        + " (the latest completed before the kill was %d; %d of %d records counted by then)%n",
+                restarting / 1e3,
+                running / 1e3,
+                allTasks / 1e3,
+                failures,
+                restored.path("id").asLong(),
+                completedBeforeKill,
+                readBeforeKill,
+                firstIndexOfMinute(KILL_AT_MINUTE));
+        assertThat(restored.path("is_savepoint").asBoolean())
+                .as("restored from a checkpoint: " + restored)
+                .isFalse();
+        assertThat(restored.path("id").asLong())
+                .as("restored the latest checkpoint, not an older one: " + restored)
+                .isGreaterThanOrEqualTo(completedBeforeKill);
 
-        produceSecondHalf();
+        assertThat(failures)
+                .as("failures for one lost TaskManager (its tasks and the TaskManager may count apart)")
+                .isBetween(1, 3);
+
+        completeKillTopic();
         Map<String, List<Map<String, Object>>> killed = drain(job, db);
-        assertThat(cluster.jobMetric(job, "numRestarts"))
-                .as("restarts for one lost TaskManager")
-                .isBetween(1L, 3L);
-        TableContents.assertSame(reference(), killed);
+        TableContents.assertSame(reference(), TableContents.renamingTopic(killed, killTopic, "events"));
     }
 
     @Test
     @Order(2)
-    void aSavepointUpgradeRescaling2To1To2LosesAndDuplicatesNothing() throws Exception {
-        produceSecondHalf();
+    void aSavepointUpgradeRescaling2To1To2AndAddingADetectorCarriesEveryStateOver() throws Exception {
         TestDatabase db = POSTGRES.createDatabase("upgraded");
-        List<String> arguments = jobArguments(db, "upgraded");
         Path savepoints = work.resolve("upgrade-savepoints");
+        int firstPart = firstDuplicateOfMinute(FIRST_UPGRADE_AT_MINUTE);
+        int secondPart = firstDuplicateOfMinute(SECOND_UPGRADE_AT_MINUTE);
 
-        String first = cluster.submitWithRest(JAR, withParallelism(arguments, 2), null);
+        String first = cluster.submitWithRest(JAR, jobArguments(db, upgradeTopic, "upgraded", Version.EWMA, 2), null);
         jobs.add(first);
-        runUntilProgress(first, db, 2);
+        awaitRead(first, db, 2, firstPart);
         String savepoint = cluster.stopWithSavepoint(first, savepoints, false, RUN_TIMEOUT);
-        long atFirst = recordsRead(db);
+        JobRestarts.assertNone(cluster.restUrl(), JobID.fromHexString(first));
 
-        String second = cluster.submitWithRest(JAR, withParallelism(arguments, 1), savepoint);
+        produce(upgradeTopic, firstPart, secondPart);
+        String second = cluster.submitWithRest(
+                JAR, jobArguments(db, upgradeTopic, "upgraded", Version.WITH_THRESHOLD, 1), savepoint);
         jobs.add(second);
-        runUntilProgress(second, db, 1);
+        assertRestoredFrom(second, savepoint);
+        awaitRead(second, db, 1, secondPart);
         savepoint = cluster.stopWithSavepoint(second, savepoints, false, RUN_TIMEOUT);
-        long atSecond = recordsRead(db);
+        JobRestarts.assertNone(cluster.restUrl(), JobID.fromHexString(second));
 
-        String third = cluster.submitWithRest(JAR, withParallelism(arguments, 2), savepoint);
+        produce(upgradeTopic, secondPart, INPUT.size());
+        String third = cluster.submitWithRest(
+                JAR, jobArguments(db, upgradeTopic, "upgraded", Version.WITH_THRESHOLD, 2), savepoint);
         jobs.add(third);
-        runUntilProgress(third, db, 2);
+        assertRestoredFrom(third, savepoint);
         System.out.printf(
-                "savepoint upgrade: %d of %d records read at parallelism 2 by the first savepoint, %d by the"
-                        + " second, at parallelism 1%n",
-                atFirst, records, atSecond);
+                "savepoint upgrade: records 1-%d read at parallelism 2 with ewma, %d-%d at parallelism 1 with ewma"
+                        + " and threshold, the rest at parallelism 2%n",
+                firstPart, firstPart + 1, secondPart);
         Map<String, List<Map<String, Object>>> upgraded = drain(third, db);
-        TableContents.assertSame(reference(), upgraded);
+        JobRestarts.assertNone(cluster.restUrl(), JobID.fromHexString(third));
+        TableContents.assertSame(reference(), TableContents.renamingTopic(upgraded, upgradeTopic, "events"));
+        assertThat(upgraded.get("anomalies"))
+                .as("the spike: ewma from the state of two versions before, threshold added by the upgrade")
+                .extracting(r -> r.get("series_key") + " " + r.get("detector") + " "
+                        + (((Instant) r.get("opened_window_start")).toEpochMilli() - T0) / MINUTE)
+                .contains(
+                        "s" + SPIKE_SERIES + " ewma " + SPIKE_MINUTE,
+                        "s" + SPIKE_SERIES + " threshold " + SPIKE_MINUTE);
     }
 
     @Test
@@ -180,42 +230,67 @@ class StandaloneClusterITCase {
     }
 
     /**
-     * The run without a failure, submitted through REST (so {@code main()} runs in the JobManager),
-     * over the whole input.
+     * The run without a failure or an upgrade, submitted through REST (so {@code main()} runs in the
+     * JobManager), over the kill test's topic once it holds the whole input; it must hold what the
+     * late rule applied by hand says.
      */
     private static Map<String, List<Map<String, Object>>> reference() throws Exception {
         if (reference == null) {
+            completeKillTopic();
             TestDatabase db = POSTGRES.createDatabase("reference");
-            String job = cluster.submitWithRest(JAR, jobArguments(db, "reference"), null);
+            String job = cluster.submitWithRest(
+                    JAR, jobArguments(db, killTopic, "reference", Version.WITH_THRESHOLD, 2), null);
             jobs.add(job);
             cluster.awaitJobState(job, "RUNNING", RUN_TIMEOUT);
-            reference = drain(job, db);
-            assertThat(cluster.jobMetric(job, "numRestarts"))
-                    .as("restarts of the reference run")
-                    .isZero();
-            assertThat(reference.get("window_aggregates")).hasSize(SERIES * MINUTES - (MINUTES - 15));
-            assertThat(reference.get("anomalies")).isNotEmpty();
-            assertThat(reference.get("dead_letters")).hasSize(2);
+            Map<String, List<Map<String, Object>>> tables = drain(job, db);
+            // the exception history: a finished job's numRestarts metric is no longer served
+            JobRestarts.assertNone(cluster.restUrl(), JobID.fromHexString(job));
+            DeterminismInput.assertMatchesThePlan(tables, INPUT);
+            System.out.println("reference run on the cluster: " + TableContents.sizes(tables));
+            reference = TableContents.renamingTopic(tables, killTopic, "events");
         }
         return reference;
     }
 
     /** Waits until the job has read the whole input, then stops it with a drain; returns the tables. */
     private static Map<String, List<Map<String, Object>>> drain(String job, TestDatabase db) {
-        Await.until(
-                "all " + records + " records read",
-                RUN_TIMEOUT,
-                () -> recordsRead(db) == records,
-                () -> recordsRead(db) + " read, job " + cluster.describeJob(job));
+        awaitRecordsRead(job, db, INPUT.size());
         cluster.stopWithSavepoint(job, work.resolve("drained"), true, RUN_TIMEOUT);
         return TableContents.of(db);
     }
 
-    /** The job's arguments as a user gives them: absolute paths, since REST runs main() in the JobManager. */
-    private static List<String> jobArguments(TestDatabase db, String run) {
+    /** The job's detectors: the upgrade adds the threshold detector, which finds the spike at once. */
+    private enum Version {
+        EWMA("    - {type: ewma, warmup: 24, z-low: 8.0, z-high: 16.0}\n"),
+        WITH_THRESHOLD(EWMA.detectors + "    - {type: threshold, upper: 200}\n");
+
+        final String detectors;
+
+        Version(String detectors) {
+            this.detectors = detectors;
+        }
+
+        /** The job's settings file, where {@code main()} reads it: absolute, since REST runs it in the JobManager. */
+        Path settingsFile() throws IOException {
+            Path file = work.resolve(name().toLowerCase(java.util.Locale.ROOT) + ".yaml");
+            Files.createDirectories(work);
+            Files.writeString(
+                    file,
+                    "checkpointing:\n  interval: 1s\n  min-pause: 200ms\n"
+                            + "sink:\n  jdbc:\n    batch-interval: 200ms\n"
+                            + "detection:\n  detectors:\n" + detectors);
+            return file;
+        }
+    }
+
+    /** The job's arguments as a user gives them, the determinism input's settings among them. */
+    private static List<String> jobArguments(
+            TestDatabase db, String topic, String run, Version version, int parallelism) throws IOException {
         List<String> args = new ArrayList<>(List.of(
                 "--config",
-                ProjectPaths.resolve("conf/local.yaml").toString(),
+                version.settingsFile().toString(),
+                "--job.parallelism",
+                String.valueOf(parallelism),
                 "--source.kafka.bootstrap-servers",
                 KAFKA.bootstrapServers(),
                 "--source.kafka.topics",
@@ -224,44 +299,51 @@ class StandaloneClusterITCase {
                 run,
                 "--source.kafka.starting-offsets",
                 "earliest",
-                "--watermarks.idleness",
-                "0s",
                 "--sink.jdbc.url",
                 db.url(),
                 "--sink.jdbc.user",
                 db.user(),
                 "--sink.jdbc.password-env",
-                PASSWORD_ENV,
-                "--checkpointing.interval",
-                "1s",
-                "--checkpointing.min-pause",
-                "200ms"));
+                PASSWORD_ENV));
+        DeterminismInput.settings().forEach((key, value) -> args.addAll(List.of("--" + key, value)));
         return args;
     }
 
-    /** The upgrade changes the parallelism as users would: in the job's configuration. */
-    private static List<String> withParallelism(List<String> arguments, int parallelism) {
-        List<String> changed = new ArrayList<>(arguments);
-        changed.addAll(List.of("--job.parallelism", String.valueOf(parallelism)));
-        return changed;
-    }
-
     /**
-     * Waits until the job runs at {@code parallelism} and a checkpoint has stored more of the input
-     * (or all of it), so that each savepoint holds state the next version must carry on. How much
-     * each phase reads beyond that depends on the machine's speed.
+     * Waits until the job runs at {@code parallelism}, has read {@code records}, and a checkpoint
+     * completed after that, so that its savepoint holds all of them.
      */
-    private static void runUntilProgress(String job, TestDatabase db, int parallelism) {
+    private static void awaitRead(String job, TestDatabase db, int parallelism, int records) {
         cluster.awaitJobState(job, "RUNNING", RUN_TIMEOUT);
         assertThat(cluster.jobDetails(job).path("vertices"))
                 .as("the job's vertices run at parallelism " + parallelism)
                 .allMatch(v -> v.path("parallelism").asInt() == parallelism);
-        long before = recordsRead(db);
+        awaitRecordsRead(job, db, records);
+    }
+
+    /** The ledger counts records once a checkpoint stored them. */
+    private static void awaitRecordsRead(String job, TestDatabase db, int records) {
         Await.until(
-                "a checkpoint of job " + job + " with more records read than " + before,
+                "all " + records + " records read and checkpointed",
                 RUN_TIMEOUT,
-                () -> cluster.completedCheckpoints(job) > 0 && (recordsRead(db) > before || before == records),
-                () -> recordsRead(db) + " read, " + cluster.describeJob(job));
+                () -> recordsRead(db) == records,
+                () -> recordsRead(db) + " read, job " + cluster.describeJob(job));
+    }
+
+    private static void assertRestoredFrom(String job, String savepoint) {
+        cluster.awaitJobState(job, "RUNNING", RUN_TIMEOUT);
+        JsonNode restored = latestCheckpoints(job).path("restored");
+        assertThat(restored.path("is_savepoint").asBoolean())
+                .as("restored " + restored)
+                .isTrue();
+        assertThat(restored.path("external_path").asText())
+                .as("restored " + restored)
+                .isEqualTo(savepoint);
+    }
+
+    /** {@code latest} of {@code GET /jobs/:id/checkpoints}: the latest completed and restored checkpoints. */
+    private static JsonNode latestCheckpoints(String job) {
+        return cluster.get("/jobs/" + job + "/checkpoints").path("latest");
     }
 
     /** Records the job has accounted for in the ledger (written at each checkpoint). */
@@ -272,34 +354,31 @@ class StandaloneClusterITCase {
         return ((BigDecimal) n).longValue();
     }
 
-    private static synchronized void produceSecondHalf() {
-        if (records > 0) return;
-        List<ProducerRecord<byte[], byte[]>> rest = input(MINUTES / 2, MINUTES);
-        rest.add(new ProducerRecord<>(topic, 0, T0, null, "{\"event_id\":".getBytes(StandardCharsets.UTF_8)));
-        rest.add(new ProducerRecord<>(topic, 1, T0, null, "[]".getBytes(StandardCharsets.UTF_8)));
-        KAFKA.produceAll(rest);
-        records = recordsInFirstHalf + rest.size();
+    /** The kill test's topic gets its second half after the kill, or for the reference if that test did not get there. */
+    private static synchronized void completeKillTopic() {
+        if (killTopicComplete) return;
+        produce(killTopic, firstIndexOfMinute(KILL_AT_MINUTE), INPUT.size());
+        killTopicComplete = true;
     }
 
-    /**
-     * Minutes {@code from} to {@code to}: each series in one partition, ten events a minute, each
-     * minute reversed (out of order, never late). Series 3 spikes in minute 40, series 7 stops after
-     * minute 14; some ids repeat.
-     */
-    private static List<ProducerRecord<byte[], byte[]>> input(int from, int to) {
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
-        for (int m = from; m < to; m++) {
-            for (int s = 0; s < SERIES; s++) {
-                if (s == 7 && m >= 15) continue;
-                for (int i = 9; i >= 0; i--) {
-                    long t = T0 + m * MINUTE + i * 6 * SECOND;
-                    double value = (s == 3 && m == 40) ? 500 : 10 * s + ((m * 7 + i * 3) % 5);
-                    byte[] json = jsonBytes("s" + s + "-" + t, "s" + s, t, value);
-                    out.add(new ProducerRecord<>(topic, s % 2, t, null, json));
-                    if (i == 0 && m % 10 == 5) out.add(new ProducerRecord<>(topic, s % 2, t, null, json));
-                }
-            }
+    /** Writes the input's records {@code from} (inclusive) {@code to} (exclusive) to the topic. */
+    private static void produce(String topic, int from, int to) {
+        KAFKA.produceAll(
+                INPUT.subList(from, to).stream().map(p -> p.toRecord(topic)).toList());
+    }
+
+    private static int firstIndexOfMinute(int minute) {
+        for (int i = 0; i < INPUT.size(); i++) {
+            if (INPUT.get(i).minute() >= minute) return i;
         }
-        return out;
+        return INPUT.size();
+    }
+
+    /** Where the minute's first duplicate is: its first copy comes before, in the same minute. */
+    private static int firstDuplicateOfMinute(int minute) {
+        for (int i = firstIndexOfMinute(minute); i < INPUT.size(); i++) {
+            if (INPUT.get(i).kind() == Kind.DUPLICATE) return i;
+        }
+        throw new IllegalStateException("no duplicate in or after minute " + minute);
     }
 }

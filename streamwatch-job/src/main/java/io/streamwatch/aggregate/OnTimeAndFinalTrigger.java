@@ -10,6 +10,12 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * the allowed lateness has passed: the final firing, whose content no event can change any more.
  * Anomaly detection reads the final firings only, so what it learns does not depend on whether a
  * late event arrived before or after the on-time firing.
+ *
+ * <p>When one watermark passes both a window's end and its final firing time (a jump: a partition
+ * marked idle, the end of input), the on-time firing is left out and the final one is the window's
+ * only firing. Otherwise the on-time firing of a later window, complete as well, could come before
+ * the final firing of an earlier one (timers fire in time order), and detection, which reads each
+ * series' windows in order, would skip the earlier window.
  */
 public final class OnTimeAndFinalTrigger extends Trigger<Object, TimeWindow> {
     private static final long serialVersionUID = 1L;
@@ -31,7 +37,10 @@ public final class OnTimeAndFinalTrigger extends Trigger<Object, TimeWindow> {
 
     @Override
     public TriggerResult onEventTime(long time, TimeWindow window, TriggerContext ctx) {
-        return time == window.maxTimestamp() || time == finalFiringTime(window, allowedLatenessMillis)
+        long finalFiring = finalFiringTime(window, allowedLatenessMillis);
+        if (time == finalFiring) return TriggerResult.FIRE;
+        // on time, unless this watermark has passed the final firing too: that one follows, in window order
+        return time == window.maxTimestamp() && finalFiring > ctx.getCurrentWatermark()
                 ? TriggerResult.FIRE
                 : TriggerResult.CONTINUE;
     }

@@ -16,13 +16,17 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Turns a window's accumulator into a {@link WindowAggregate} with a revision: 1 for the on-time
+ * Turns a window's accumulator into a {@link WindowAggregate} with a revision: 1 for the first
  * firing, one more for each late firing within the allowed lateness. The final firing of {@link
  * OnTimeAndFinalTrigger}, once the lateness has passed, goes to {@link #COMPLETE_WINDOWS} (for
- * anomaly detection) and, as it repeats the last firing, not to the main output (the table).
+ * anomaly detection) and, when it repeats the version last written (as many events), not to the main
+ * output (the table).
+ * It is the only firing that is complete (the trigger leaves out an on-time firing that a
+ * watermark jump made complete too), so detection gets each window once, in window order.
  *
  * <p>Session windows merge, and Flink offers no per-window state for merging windows; there the
- * revision is the session's event count, which also grows with every re-emission.
+ * revision is the session's event count, which also grows with every re-emission, and every
+ * firing is written: the final one again with the same count, which the upsert leaves as it is.
  */
 public class WindowResultFunction
         extends ProcessWindowFunction<SeriesAccumulator, WindowAggregate, String, TimeWindow> {
@@ -34,6 +38,9 @@ public class WindowResultFunction
 
     private static final ValueStateDescriptor<Integer> REVISION =
             new ValueStateDescriptor<>("window-revision", Types.INT);
+    /** The event count of the version last written. */
+    private static final ValueStateDescriptor<Long> WRITTEN_COUNT =
+            new ValueStateDescriptor<>("window-written-count", Types.LONG);
 
     private final boolean mergingWindows;
     private final long allowedLatenessMillis;
@@ -64,13 +71,17 @@ public class WindowResultFunction
         boolean repeat;
         if (mergingWindows) {
             revision = (int) Math.min(Integer.MAX_VALUE, acc.count);
-            repeat = complete && allowedLatenessMillis > 0;
+            repeat = false; // no state to tell whether the session fired before
         } else {
             ValueState<Integer> state = ctx.windowState().getState(REVISION);
-            // every event after the on-time firing fired the window at once: the final firing adds nothing
-            repeat = complete && allowedLatenessMillis > 0 && state.value() != null;
+            ValueState<Long> written = ctx.windowState().getState(WRITTEN_COUNT);
+            // a window's events are only ever added: as many as last written, and it is that version again
+            // (not "any final firing after an earlier one": a late event restored into a window fires it
+            // only with the watermark, and a jump past its end and final firing then brings it in the final one)
+            repeat = state.value() != null && written.value() != null && written.value() == acc.count;
             revision = state.value() == null ? 1 : repeat ? state.value() : state.value() + 1;
             state.update(revision);
+            written.update(acc.count);
             if (revision > 1 && !repeat) lateFirings.inc();
         }
         WindowAggregate aggregate;
@@ -112,7 +123,10 @@ public class WindowResultFunction
 
     @Override
     public void clear(Context ctx) {
-        if (!mergingWindows) ctx.windowState().getState(REVISION).clear();
+        if (!mergingWindows) {
+            ctx.windowState().getState(REVISION).clear();
+            ctx.windowState().getState(WRITTEN_COUNT).clear();
+        }
     }
 
     /** The row of a window; public for the benchmark's Kafka Streams twin, which computes the same statistics. */

@@ -6,7 +6,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
 /**
  * Watermarks for the ingest stream, applied inside the Kafka source so that each partition has
- * its own watermark and an idle partition stops holding the others back.
+ * its own watermark. Idleness, which lets a quiet partition stop holding the others back, is the
+ * source's: {@link CaughtUpIdleness}, which marks a partition idle only when its reader is caught up.
  */
 public final class IngestWatermarks {
     private IngestWatermarks() {}
@@ -14,10 +15,8 @@ public final class IngestWatermarks {
     public static WatermarkStrategy<Ingested> strategy(WatermarkSettings settings) {
         PartitionClock.Rule rule = PartitionClock.Rule.of(settings);
         long step = settings.step().toMillis();
-        WatermarkStrategy<Ingested> strategy = WatermarkStrategy.<Ingested>forGenerator(
-                        context -> new SteppedWatermarks<>(rule, step))
+        return WatermarkStrategy.<Ingested>forGenerator(context -> new SteppedWatermarks<>(rule, step))
                 .withTimestampAssigner(new EventTimeAssigner());
-        return settings.idleness().isZero() ? strategy : strategy.withIdleness(settings.idleness());
     }
 
     /**

@@ -8,6 +8,7 @@ import io.streamwatch.alert.AlertStage;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.dedupe.DedupeFunction;
 import io.streamwatch.detect.DetectionFunction;
+import io.streamwatch.eventtime.CaughtUpIdleness;
 import io.streamwatch.eventtime.IngestWatermarks;
 import io.streamwatch.eventtime.PartitionClock;
 import io.streamwatch.model.AnomalyEvent;
@@ -45,8 +46,9 @@ public final class StreamwatchPipeline {
     private StreamwatchPipeline() {}
 
     /**
-     * Reads the source, assigns event time and watermarks (per split: per Kafka partition), and
-     * adds every stage up to the ends.
+     * Reads the source, assigns event time and watermarks (per split: per Kafka partition; a split
+     * goes idle only when its reader is caught up, {@link CaughtUpIdleness}), and adds every stage up
+     * to the ends.
      *
      * @param source parsed records, valid or not; its uid stays {@code kafka-source} whatever it
      *     reads, so that savepoints taken before a change of source restore
@@ -57,7 +59,7 @@ public final class StreamwatchPipeline {
             StreamwatchConfig config,
             PipelineEnds ends) {
         DataStream<Ingested> ingested = env.fromSource(
-                        source,
+                        CaughtUpIdleness.of(source, config.watermarks().idleness()),
                         IngestWatermarks.strategy(config.watermarks()),
                         "read-events",
                         TypeInformation.of(Ingested.class))

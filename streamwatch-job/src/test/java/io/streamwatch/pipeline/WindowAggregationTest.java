@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.dag.Transformation;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.transformations.OneInputTransformation;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -29,14 +30,20 @@ class WindowAggregationTest {
         if (harness != null) harness.close();
     }
 
-    @SuppressWarnings("unchecked")
     private void open(Map<String, String> settings) throws Exception {
+        open(settings, null);
+    }
+
+    /** @param restored a snapshot to start from, as after a failure or from a savepoint; null: none */
+    @SuppressWarnings("unchecked")
+    private void open(Map<String, String> settings, OperatorSubtaskState restored) throws Exception {
         AggregationSettings aggregation = StreamwatchConfig.defaults(settings).aggregation();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         var windowed = StreamwatchPipeline.aggregate(env.fromData(new Event("x", "x", 0, 0)), aggregation);
         Transformation<?> t = windowed.getTransformation();
         var operator = ((OneInputTransformation<Event, WindowAggregate>) t).getOperator();
         harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, (Event e) -> e.seriesKey, Types.STRING);
+        if (restored != null) harness.initializeState(restored);
         harness.open();
     }
 
@@ -86,6 +93,68 @@ class WindowAggregationTest {
 
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void afterAWatermarkJumpDetectionGetsEveryWindowOnceInWindowOrder() throws Exception {
+        open(Map.of("aggregation.size", "1min", "aggregation.allowed-lateness", "2min"));
+        for (int m = 0; m < 6; m++) send("s", m * MINUTE + 1_000, m);
+        // window 0 fires on time, its final firing still two minutes away
+        harness.processWatermark(MINUTE);
+        // then the watermark jumps past them all (a partition marked idle, the end of input): window 1's
+        // on-time firing, complete too, is due before window 0's final one
+        harness.processWatermark(20 * MINUTE);
+
+        assertThat(harness.getSideOutput(WindowResultFunction.COMPLETE_WINDOWS))
+                .extracting(r -> r.getValue().windowStart / MINUTE)
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(output())
+                .as("each window written once: an on-time firing the jump made final too is that final firing")
+                .extracting(a -> a.windowStart / MINUTE + "r" + a.revision)
+                .containsExactly("0r1", "1r1", "2r1", "3r1", "4r1", "5r1");
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aLateEventReadAfterARestoreIsWrittenWhenOneWatermarkBringsItInTheFinalFiring() throws Exception {
+        Map<String, String> settings = Map.of("aggregation.size", "1min", "aggregation.allowed-lateness", "1min");
+        open(settings);
+        send("s", 10_000, 1);
+        harness.processWatermark(MINUTE); // on time: one event, revision 1
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 1);
+        harness.close();
+
+        open(settings, checkpoint);
+        // late within the lateness, read before the restored job's first watermark: it does not fire the window
+        send("s", 20_000, 3);
+        harness.processWatermark(5 * MINUTE); // the first watermark passes the window's end and final firing
+
+        assertThat(output())
+                .as("the final firing holds an event the last written version lacks: written, not a repeat")
+                .extracting(a -> a.count + " events, revision " + a.revision)
+                .containsExactly("2 events, revision 2");
+        assertThat(harness.getSideOutput(WindowResultFunction.COMPLETE_WINDOWS))
+                .extracting(r -> r.getValue().count)
+                .containsExactly(2L);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void aSessionClosedByAWatermarkJumpIsWrittenAndDetectedOnce() throws Exception {
+        open(Map.of("aggregation.window", "session", "aggregation.gap", "30s", "aggregation.allowed-lateness", "1min"));
+        send("s", 0, 1);
+        send("s", 20_000, 2);
+        send("s", 100_000, 3);
+        harness.processWatermark(10 * MINUTE); // past both sessions' ends and their lateness at once
+
+        assertThat(output())
+                .extracting(a -> a.windowStart + "-" + a.windowEnd + ":" + a.count)
+                .containsExactly("0-50000:2", "100000-130000:1");
+        assertThat(harness.getSideOutput(WindowResultFunction.COMPLETE_WINDOWS))
+                .extracting(r -> r.getValue().windowStart)
+                .containsExactly(0L, 100_000L);
+        assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
     @Test

@@ -34,8 +34,7 @@ public final class DeterminismInput {
     public static final int SPIKE_MINUTE = 28;
     /**
      * Short enough that a partition quiet for seven minutes of event time is marked idle when the
-     * topic is written live, long enough that a full-speed read never leaves a partition with a
-     * backlog unread for as long (the one case the rule does not cover).
+     * topic is written live (a minute every 600 ms).
      */
     public static final Duration IDLENESS = Duration.ofSeconds(3);
 
@@ -59,17 +58,15 @@ public final class DeterminismInput {
 
     /**
      * The settings the kinds are stated against, as job arguments take them: 10 s out-of-orderness,
-     * one-minute windows and allowed lateness, {@link #IDLENESS}, and small fetches (the Kafka source
-     * hands out a fetch one partition at a time: a slowed-down reader with a whole partition in one
-     * fetch would leave the others unread past the idleness).
+     * one-minute windows and allowed lateness, {@link #IDLENESS}. Kafka's fetches keep their default
+     * size: a whole partition of this input in one fetch, handed out before the next partition's.
      */
     public static Map<String, String> settings() {
         return Map.of(
                 "watermarks.max-out-of-orderness", "10s",
                 "watermarks.idleness", IDLENESS.toMillis() + "ms",
                 "aggregation.size", "1min",
-                "aggregation.allowed-lateness", "1min",
-                "source.kafka.properties.max.partition.fetch.bytes", "4096");
+                "aggregation.allowed-lateness", "1min");
     }
 
     /**
@@ -128,6 +125,19 @@ public final class DeterminismInput {
     private static Planned event(
             int partition, int minute, String id, String series, long t, double value, long arrival, Kind kind) {
         return new Planned(partition, minute, id, jsonBytes(id, series, t, value), arrival, kind);
+    }
+
+    /**
+     * The minute a partition's record at {@code offset} is written in (offsets count each partition's
+     * records in the order of the plan), or {@link #MINUTES} at the partition's end.
+     */
+    public static int minuteAt(List<Planned> input, int partition, long offset) {
+        long seen = 0;
+        for (Planned p : input) {
+            if (p.partition() != partition) continue;
+            if (seen++ == offset) return p.minute();
+        }
+        return MINUTES;
     }
 
     public static long count(List<Planned> input, Kind kind) {

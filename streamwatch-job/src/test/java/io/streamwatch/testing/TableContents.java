@@ -106,6 +106,26 @@ public final class TableContents {
         return true;
     }
 
+    /**
+     * The same tables with the name of the topic the job read replaced: two topics holding the same
+     * records at the same offsets must give the same rows but for it.
+     */
+    public static Map<String, List<Map<String, Object>>> renamingTopic(
+            Map<String, List<Map<String, Object>>> tables, String topic, String as) {
+        Map<String, List<Map<String, Object>>> renamed = new LinkedHashMap<>();
+        tables.forEach((table, rows) -> renamed.put(
+                table,
+                rows.stream()
+                        .map(row -> {
+                            if (!topic.equals(row.get("topic"))) return row;
+                            Map<String, Object> copy = new LinkedHashMap<>(row);
+                            copy.put("topic", as);
+                            return copy;
+                        })
+                        .toList()));
+        return renamed;
+    }
+
     /** Rows per table, for messages and reports. */
     public static Map<String, Integer> sizes(Map<String, List<Map<String, Object>>> tables) {
         Map<String, Integer> sizes = new LinkedHashMap<>();

@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -134,6 +135,7 @@ final class Demo implements Callable<Integer> {
                         produced,
                         flink.health(),
                         jdbcUrl,
+                        config.detection().settings().lifecycle().resolveAfter(),
                         new Summary.Where(
                                 flink.webUi().toString(),
                                 kafka.bootstrapServers(),
@@ -224,6 +226,7 @@ final class Demo implements Callable<Integer> {
             long produced,
             JobHealth job,
             String jdbcUrl,
+            int resolveAfter,
             Summary.Where where)
             throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbcUrl, EmbeddedPostgresServer.USER, "");
@@ -237,11 +240,15 @@ final class Demo implements Callable<Integer> {
                             + " coalesce(sum(late_dropped), 0) FROM ingest_ledger");
             long anomaliesOpen = longs(s, "SELECT count(*) FROM anomalies WHERE status = 'OPEN'")[0];
             List<Scoring.Detection> detections = new ArrayList<>();
-            try (ResultSet r =
-                    s.executeQuery("SELECT series_key, detector, opened_window_start, status FROM anomalies")) {
+            try (ResultSet r = s.executeQuery(
+                    "SELECT series_key, detector, opened_window_start, resolved_window_start FROM anomalies")) {
                 while (r.next()) {
+                    Timestamp resolved = r.getTimestamp(4);
                     detections.add(new Scoring.Detection(
-                            r.getString(1), r.getString(2), r.getTimestamp(3).getTime(), r.getString(4)));
+                            r.getString(1),
+                            r.getString(2),
+                            r.getTimestamp(3).getTime(),
+                            resolved == null ? null : resolved.getTime()));
                 }
             }
             return new Summary(
@@ -261,7 +268,12 @@ final class Demo implements Callable<Integer> {
                     windows[1],
                     detections.size(),
                     anomaliesOpen,
-                    Scoring.score(generator.injections(), detections, generator.clock(), generator.windowMillis()),
+                    Scoring.score(
+                            generator.injections(),
+                            detections,
+                            generator.clock(),
+                            generator.windowMillis(),
+                            resolveAfter),
                     where,
                     job);
         }

@@ -35,6 +35,11 @@ public final class Generator {
             this.judgeAfterWindows = judgeAfterWindows;
         }
 
+        /** Whether the series keeps sending values during it (a dropout sends none). */
+        boolean sendsValues() {
+            return this != DROPOUT;
+        }
+
         public String label() {
             return name().toLowerCase(Locale.ROOT).replace('_', ' ');
         }

@@ -14,13 +14,28 @@ import java.util.TreeMap;
  * (detectors need a window or two; a level shift may open again when the level returns).
  * Injections not yet judgeable when the run stopped are left out, and so are detections that match
  * only them: neither a miss nor a false alarm can be known yet.
+ *
+ * <p>An injection no detection matches is <em>hidden</em> when an anomaly was already open on its
+ * series before it started, and the injection kept it open: a detector opens one anomaly per series
+ * at a time, so an injection into a series that is already alarming (after a false alarm, say) opens
+ * nothing new. "Kept open" is read from when the anomaly resolved: it takes {@code resolveAfter}
+ * normal windows in a row, so a resolution at least that many windows after the injection's last
+ * window means that window, or a later one, still scored abnormal. Dropouts send no values, so a
+ * value detector's open anomaly cannot hide them (the missing-data detector reports them).
  */
 public final class Scoring {
-    /** One anomaly the job wrote: a row of the anomalies table. */
-    public record Detection(String seriesKey, String detector, long openedWindowStart, String status) {}
+    /**
+     * One anomaly the job wrote: a row of the anomalies table.
+     *
+     * @param resolvedWindowStart the window that resolved it, or null while it is open
+     */
+    public record Detection(String seriesKey, String detector, long openedWindowStart, Long resolvedWindowStart) {}
 
-    /** Per kind: judged injections and how many of them at least one detection matched. */
-    public record KindScore(Kind kind, int injected, int found, int pending) {
+    /**
+     * Per kind: judged injections, how many of them at least one detection matched, and how many of
+     * the others an anomaly open before them hid.
+     */
+    public record KindScore(Kind kind, int injected, int found, int hidden, int pending) {
         public double recall() {
             return injected == 0 ? Double.NaN : (double) found / injected;
         }
@@ -47,25 +62,30 @@ public final class Scoring {
         }
 
         public KindScore kind(Kind kind) {
-            return kinds.stream().filter(k -> k.kind() == kind).findFirst().orElse(new KindScore(kind, 0, 0, 0));
+            return kinds.stream().filter(k -> k.kind() == kind).findFirst().orElse(new KindScore(kind, 0, 0, 0, 0));
         }
     }
 
     private Scoring() {}
 
-    /** @param clock the generator's event time when it stopped */
-    public static Result score(List<Injection> injections, List<Detection> detections, long clock, long windowMillis) {
+    /**
+     * @param clock the generator's event time when it stopped
+     * @param resolveAfter normal windows in a row that resolve an anomaly (detection.resolve-after)
+     */
+    public static Result score(
+            List<Injection> injections, List<Detection> detections, long clock, long windowMillis, int resolveAfter) {
         List<Injection> started =
                 injections.stream().filter(i -> i.start() <= clock).toList();
-        Map<Kind, int[]> byKind = new EnumMap<>(Kind.class); // injected, found, pending
+        Map<Kind, int[]> byKind = new EnumMap<>(Kind.class); // injected, found, hidden, pending
         for (Injection i : started) {
-            int[] k = byKind.computeIfAbsent(i.kind(), x -> new int[3]);
+            int[] k = byKind.computeIfAbsent(i.kind(), x -> new int[4]);
             if (i.judgeableAt() > clock) {
-                k[2]++;
+                k[3]++;
                 continue;
             }
             k[0]++;
             if (detections.stream().anyMatch(d -> matches(d, i, windowMillis))) k[1]++;
+            else if (detections.stream().anyMatch(d -> hides(d, i, windowMillis, resolveAfter))) k[2]++;
         }
         Map<String, int[]> byDetector = new TreeMap<>(); // detections, matched
         List<Detection> falseAlarms = new ArrayList<>();
@@ -79,10 +99,19 @@ public final class Scoring {
             else s[1]++;
         }
         List<KindScore> kinds = new ArrayList<>();
-        byKind.forEach((kind, k) -> kinds.add(new KindScore(kind, k[0], k[1], k[2])));
+        byKind.forEach((kind, k) -> kinds.add(new KindScore(kind, k[0], k[1], k[2], k[3])));
         List<DetectorScore> detectors = new ArrayList<>();
         byDetector.forEach((name, s) -> detectors.add(new DetectorScore(name, s[0], s[1])));
         return new Result(kinds, detectors, falseAlarms);
+    }
+
+    /** Opened before the injection's match range and resolved no sooner than its last window could allow. */
+    static boolean hides(Detection d, Injection i, long windowMillis, int resolveAfter) {
+        return i.kind().sendsValues()
+                && d.seriesKey().equals(i.seriesKey())
+                && d.openedWindowStart() < i.start() - windowMillis
+                && (d.resolvedWindowStart() == null
+                        || d.resolvedWindowStart() >= i.end() + (resolveAfter - 1) * windowMillis);
     }
 
     static boolean matches(Detection d, Injection i, long windowMillis) {

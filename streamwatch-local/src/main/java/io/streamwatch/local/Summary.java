@@ -118,15 +118,16 @@ public record Summary(
                 sent.malformed());
         line(s, "");
         line(s, "Anomalies: injected vs detected (%,d rows in anomalies, %,d still open)", anomalyRows, anomaliesOpen);
-        line(s, "  %-12s %8s %6s %7s %8s", "kind", "injected", "found", "recall", "pending");
+        line(s, "  %-12s %8s %6s %7s %7s %8s", "kind", "injected", "found", "recall", "hidden", "pending");
         for (Scoring.KindScore k : scoring.kinds()) {
             line(
                     s,
-                    "  %-12s %8d %6d %7s %8d",
+                    "  %-12s %8d %6d %7s %7d %8d",
                     k.kind().label(),
                     k.injected(),
                     k.found(),
                     ratio(k.recall()),
+                    k.hidden(),
                     k.pending());
         }
         line(s, "  %-12s %10s %8s %9s", "detector", "detections", "matched", "precision");
@@ -134,7 +135,8 @@ public record Summary(
             line(s, "  %-12s %10d %8d %9s", d.detector(), d.detections(), d.matched(), ratio(d.precision()));
         }
         line(s, "  %-12s %10d %8d %9s", "all", scoring.detections(), scoring.matched(), ratio(scoring.precision()));
-        line(s, "  (pending: injected too close to the end to judge; precision is per detector, since a false");
+        line(s, "  (hidden: not found, but the series had an anomaly open since before it, which it kept open;");
+        line(s, "   pending: injected too close to the end to judge; precision is per detector, since a false");
         line(s, "   alarm belongs to no injected kind)");
         line(s, "");
         line(s, "Where to look");

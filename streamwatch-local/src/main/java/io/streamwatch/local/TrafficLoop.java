@@ -32,9 +32,14 @@ final class TrafficLoop {
             throws InterruptedException {
         long end = duration == null ? Long.MAX_VALUE : clock.wallStart() + duration.toMillis();
         long nextReport = clock.wallStart();
+        // a late tick (a loaded machine, a pause) sends several batches: a wider shuffle would make late events
+        long step = Math.max(1, (long) (TICK.toMillis() * clock.speed()));
         while (true) {
             long now = Math.min(System.currentTimeMillis(), end);
-            generator.advanceTo(clock.at(now), out);
+            for (long target = clock.at(now), t = generator.clock(); t < target; ) {
+                t = Math.min(target, t + step);
+                generator.advanceTo(t, out);
+            }
             if (now >= nextReport) {
                 everySecond.run();
                 nextReport = now + 1000;

@@ -21,8 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo as a user runs it, for 60 s, in this JVM: embedded Kafka and PostgreSQL, the job in a local
- * Flink cluster, the generator. The job must not restart, the summary must reconcile exactly and find
- * every injected anomaly of the easy kinds; the web UI must answer while the job runs.
+ * Flink cluster, the generator. The job must not restart, the summary must reconcile exactly and
+ * account for every injected anomaly of the easy kinds; the web UI must answer while the job runs.
+ *
+ * <p>Accounted for: found, or hidden. A detector's false alarm on a series keeps an injection into it
+ * from opening another anomaly (detection quality is measured on NAB, docs/detection-quality.md; an
+ * earlier default, with a precision of about 0.1 here, hid a spike in 2 of 7 runs). An injection
+ * counts as hidden only if it kept that alarm open ({@link Scoring}); one the detectors scored as
+ * normal is a miss, and fails the test.
  */
 class DemoITCase {
     private static final Pattern WEB_UI = Pattern.compile("Flink web UI: (http://localhost:\\d+)");
@@ -41,6 +47,7 @@ class DemoITCase {
                 .run(console, new StopSignal());
 
         String text = summary.render();
+        System.out.println(text);
         // no failure was injected: a restart would be a bug, and its replays would spoil the counts
         assertThat(summary.job().restarts()).as(text).isZero();
         assertThat(summary.job().lastFailure()).as(text).isNull();
@@ -48,15 +55,18 @@ class DemoITCase {
         assertThat(summary.produced()).as(text).isGreaterThan(25_000);
         assertThat(summary.invalid()).as(text).isPositive();
         assertThat(summary.duplicates()).as(text).isPositive();
-        assertThat(summary.lateDropped()).as(text).isPositive();
+        // late by the data, not by timing: the generator's late points (beyond the allowed lateness) and no others
+        assertThat(summary.lateDropped())
+                .as(text)
+                .isPositive()
+                .isEqualTo(summary.sent().late());
         for (Kind kind : new Kind[] {Kind.SPIKE, Kind.LEVEL_SHIFT, Kind.DROPOUT}) {
             Scoring.KindScore score = summary.scoring().kind(kind);
             assertThat(score.injected()).as(kind + "\n" + text).isPositive();
             assertThat(score.pending()).as(kind + "\n" + text).isZero();
-            // at least one of each: the default detector's false alarms (precision about 0.08 here) can keep a
-            // series' anomaly open over an injected one and hide it, in about half the runs; how well it
-            // detects is measured on NAB (docs/detection-quality.md), not asserted on one minute of demo
-            assertThat(score.found()).as(kind + "\n" + text).isPositive();
+            assertThat(score.found() + score.hidden())
+                    .as("every " + kind + " found or hidden\n" + text)
+                    .isEqualTo(score.injected());
         }
         assertThat(jobs.getNow("the web UI was never announced")).contains("\"status\":\"RUNNING\"");
         assertThat(Files.readString(Path.of(summary.where().runDir(), "summary.txt")))

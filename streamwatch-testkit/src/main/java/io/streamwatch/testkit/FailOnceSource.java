@@ -1,7 +1,10 @@
 package io.streamwatch.testkit;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -26,18 +29,43 @@ import org.apache.flink.testutils.junit.SharedReference;
  * slowed down by a millisecond, so that checkpoints complete all along the input and a fast reader
  * does not reach the end first.
  *
- * <p>Whether it already failed is shared with the test through a {@link SharedReference}
- * ({@code SharedObjectsExtension}), so no static flag leaks between tests.
+ * <p>What the test and the job share ({@link Trace}, through a {@link SharedReference} of
+ * {@code SharedObjectsExtension}, so no static flag leaks between tests): whether it failed, and the
+ * splits each checkpoint holds (for Kafka, the partitions and their offsets), so that the test can
+ * tell how far into the data the checkpoint the job restored was.
  */
 public final class FailOnceSource<T, S extends SourceSplit, E> implements Source<T, S, E> {
     private final Source<T, S, E> delegate;
-    private final SharedReference<AtomicBoolean> failed;
+    private final SharedReference<Trace> trace;
     private final int afterRecords;
 
-    public FailOnceSource(Source<T, S, E> delegate, SharedReference<AtomicBoolean> failed, int afterRecords) {
+    public FailOnceSource(Source<T, S, E> delegate, SharedReference<Trace> trace, int afterRecords) {
         this.delegate = delegate;
-        this.failed = failed;
+        this.trace = trace;
         this.afterRecords = afterRecords;
+    }
+
+    /** Whether the failure happened, and the readers' splits at each checkpoint. */
+    public static final class Trace {
+        private final AtomicBoolean failed = new AtomicBoolean();
+        private final Map<Long, List<SourceSplit>> splitsAtCheckpoint = new ConcurrentHashMap<>();
+
+        public boolean failed() {
+            return failed.get();
+        }
+
+        /** The splits every reader snapshotted for the checkpoint, with their positions; empty if none did. */
+        public List<SourceSplit> splitsAt(long checkpointId) {
+            return splitsAtCheckpoint.getOrDefault(checkpointId, List.of());
+        }
+
+        void snapshotted(long checkpointId, List<? extends SourceSplit> splits) {
+            splitsAtCheckpoint.merge(checkpointId, List.copyOf(splits), (a, b) -> {
+                List<SourceSplit> all = new ArrayList<>(a);
+                all.addAll(b);
+                return List.copyOf(all);
+            });
+        }
     }
 
     @Override
@@ -47,7 +75,7 @@ public final class FailOnceSource<T, S extends SourceSplit, E> implements Source
 
     @Override
     public SourceReader<T, S> createReader(SourceReaderContext context) throws Exception {
-        return new Reader<>(delegate.createReader(context), failed, afterRecords);
+        return new Reader<>(delegate.createReader(context), trace, afterRecords);
     }
 
     @Override
@@ -72,102 +100,81 @@ public final class FailOnceSource<T, S extends SourceSplit, E> implements Source
 
     private static final class Reader<T, S extends SourceSplit> implements SourceReader<T, S> {
         private final SourceReader<T, S> delegate;
-        private final SharedReference<AtomicBoolean> failed;
+        private final SharedReference<Trace> trace;
         private final int afterRecords;
         private volatile boolean checkpointCompleted;
         private long emitted;
 
-        Reader(SourceReader<T, S> delegate, SharedReference<AtomicBoolean> failed, int afterRecords) {
+        Reader(SourceReader<T, S> delegate, SharedReference<Trace> trace, int afterRecords) {
             this.delegate = delegate;
-            this.failed = failed;
+            this.trace = trace;
             this.afterRecords = afterRecords;
         }
 
         @Override
         public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
-            if (!failed.get().get()) {
-                if (checkpointCompleted
-                        && emitted >= afterRecords
-                        && failed.get().compareAndSet(false, true)) {
+            AtomicBoolean failed = trace.get().failed;
+            if (!failed.get()) {
+                if (checkpointCompleted && emitted >= afterRecords && failed.compareAndSet(false, true)) {
                     throw new IllegalStateException(
                             "injected failure after a completed checkpoint and " + emitted + " records");
                 }
                 Thread.sleep(1);
             }
-            return delegate.pollNext(counting(output));
+            return delegate.pollNext(new CountingReaderOutput(output));
         }
 
-        /** The output, counting what the reader emits, directly or through a split's output. */
-        private ReaderOutput<T> counting(ReaderOutput<T> output) {
-            return new ReaderOutput<>() {
-                @Override
-                public void collect(T record) {
-                    emitted++;
-                    output.collect(record);
-                }
+        /** An output that counts what the reader emits through it. */
+        private class CountingOutput<O extends SourceOutput<T>> implements SourceOutput<T> {
+            final O output;
 
-                @Override
-                public void collect(T record, long timestamp) {
-                    emitted++;
-                    output.collect(record, timestamp);
-                }
+            CountingOutput(O output) {
+                this.output = output;
+            }
 
-                @Override
-                public void emitWatermark(Watermark watermark) {
-                    output.emitWatermark(watermark);
-                }
+            @Override
+            public void collect(T record) {
+                emitted++;
+                output.collect(record);
+            }
 
-                @Override
-                public void markIdle() {
-                    output.markIdle();
-                }
+            @Override
+            public void collect(T record, long timestamp) {
+                emitted++;
+                output.collect(record, timestamp);
+            }
 
-                @Override
-                public void markActive() {
-                    output.markActive();
-                }
+            @Override
+            public void emitWatermark(Watermark watermark) {
+                output.emitWatermark(watermark);
+            }
 
-                @Override
-                public SourceOutput<T> createOutputForSplit(String splitId) {
-                    return countingSplit(output.createOutputForSplit(splitId));
-                }
+            @Override
+            public void markIdle() {
+                output.markIdle();
+            }
 
-                @Override
-                public void releaseOutputForSplit(String splitId) {
-                    output.releaseOutputForSplit(splitId);
-                }
-            };
+            @Override
+            public void markActive() {
+                output.markActive();
+            }
         }
 
-        private SourceOutput<T> countingSplit(SourceOutput<T> split) {
-            return new SourceOutput<>() {
-                @Override
-                public void collect(T record) {
-                    emitted++;
-                    split.collect(record);
-                }
+        /** The reader's output, counting what it emits directly or through a split's output. */
+        private final class CountingReaderOutput extends CountingOutput<ReaderOutput<T>> implements ReaderOutput<T> {
+            CountingReaderOutput(ReaderOutput<T> output) {
+                super(output);
+            }
 
-                @Override
-                public void collect(T record, long timestamp) {
-                    emitted++;
-                    split.collect(record, timestamp);
-                }
+            @Override
+            public SourceOutput<T> createOutputForSplit(String splitId) {
+                return new CountingOutput<>(output.createOutputForSplit(splitId));
+            }
 
-                @Override
-                public void emitWatermark(Watermark watermark) {
-                    split.emitWatermark(watermark);
-                }
-
-                @Override
-                public void markIdle() {
-                    split.markIdle();
-                }
-
-                @Override
-                public void markActive() {
-                    split.markActive();
-                }
-            };
+            @Override
+            public void releaseOutputForSplit(String splitId) {
+                output.releaseOutputForSplit(splitId);
+            }
         }
 
         @Override
@@ -188,7 +195,9 @@ public final class FailOnceSource<T, S extends SourceSplit, E> implements Source
 
         @Override
         public List<S> snapshotState(long checkpointId) {
-            return delegate.snapshotState(checkpointId);
+            List<S> splits = delegate.snapshotState(checkpointId);
+            trace.get().snapshotted(checkpointId, splits);
+            return splits;
         }
 
         @Override
