@@ -79,7 +79,8 @@ class JobHealthITCase {
     @Test
     void aJobThatFailedForGoodIsReportedWithItsRootCause() throws Exception {
         try (LocalFlink flink = LocalFlink.start(0)) {
-            flink.submit(failingJob(Integer.MAX_VALUE, 2));
+            // it fails for good within seconds: under load, before a poll could see it running
+            flink.submitWithoutWaiting(failingJob(Integer.MAX_VALUE, 2));
             Await.until(
                     "the job to fail",
                     TIMEOUT,
